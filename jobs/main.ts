@@ -1,0 +1,41 @@
+// Production entry point of a worker process; start as many as the load needs.
+import { createLogger } from '../adapters/kit/logger.ts';
+import { connectDatabase } from '../db/orm.ts';
+import { pendingMigrations } from '../db/prepare.ts';
+import { ConfigError, loadWorkerConfig } from './config.ts';
+import { runEntryPoint } from './process-entry.ts';
+import { assertRedisUsable, createRedisConnection } from './redis.ts';
+import { jobDefinitions } from './registry.ts';
+import { startWorkers } from './workers.ts';
+
+async function start() {
+  const config = loadWorkerConfig(process.env);
+  const logger = createLogger(config.LOG_LEVEL, 'worker');
+  await assertRedisUsable(config.REDIS_URL);
+  const orm = await connectDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const pending = await pendingMigrations(orm);
+  if (pending.length > 0) {
+    await orm.close();
+    throw new ConfigError([
+      `DATABASE_URL: the schema is behind by ${pending.length} migration(s) (${pending.join(', ')}); start the gateway, which applies them, first`,
+    ]);
+  }
+  const redis = createRedisConnection(config.REDIS_URL);
+  const workers = startWorkers(jobDefinitions, {
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    orm,
+    logger,
+    concurrency: config.WORKER_CONCURRENCY,
+  });
+  logger.info({ queues: workers.queues }, 'workers running');
+  return {
+    async stop() {
+      await workers.close();
+      await redis.quit();
+      await orm.close();
+    },
+  };
+}
+
+await runEntryPoint('worker', start);

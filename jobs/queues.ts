@@ -1,0 +1,66 @@
+import { type JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobDefinition } from './job-definition.ts';
+
+/** BullMQ job ids may not contain ':' and may not be digits only. */
+export function assertJobId(jobId: string): void {
+  if (jobId.includes(':') || /^\d+$/.test(jobId) || jobId.length === 0 || jobId.length > 200) {
+    throw new Error(`job id "${jobId}" is not usable: no ':', not digits only, 1 to 200 characters`);
+  }
+}
+
+/**
+ * The queues of one hub. Every key lives under the hub's prefix, so several hubs or test runs share
+ * a Redis without seeing each other's jobs.
+ */
+export class HubQueues {
+  readonly #connection: Redis;
+  readonly #prefix: string;
+  readonly #queues = new Map<string, Queue>();
+
+  constructor(connection: Redis, prefix: string) {
+    this.#connection = connection;
+    this.#prefix = prefix;
+  }
+
+  get prefix(): string {
+    return this.#prefix;
+  }
+
+  queue(name: string): Queue {
+    let queue = this.#queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.#connection, prefix: this.#prefix });
+      this.#queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  /**
+   * Adds a job after checking its payload against the job's schema (which admits ids only). A job id
+   * makes the enqueue idempotent: adding the same id twice keeps one job.
+   */
+  async enqueue<P>(
+    definition: JobDefinition<P>,
+    payload: P,
+    options: { jobId: string; delayMs?: number },
+  ): Promise<void> {
+    assertJobId(options.jobId);
+    const data = definition.payload.parse(payload);
+    const attempts = definition.attempts ?? 8;
+    const jobOptions: JobsOptions = {
+      jobId: options.jobId,
+      attempts,
+      backoff: { type: 'exponential', delay: definition.backoffMs ?? 2000, jitter: 0.5 },
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnFail: false,
+      ...(options.delayMs ? { delay: options.delayMs } : {}),
+    };
+    await this.queue(definition.queue).add(definition.name, data, jobOptions);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#queues.values()].map((q) => q.close()));
+    this.#queues.clear();
+  }
+}

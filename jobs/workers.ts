@@ -1,0 +1,78 @@
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../adapters/kit/logger.ts';
+import { forkEm, type HubOrm } from '../db/orm.ts';
+import type { JobDefinition } from './job-definition.ts';
+
+export interface WorkerSettings {
+  connection: Redis;
+  prefix: string;
+  orm: HubOrm;
+  logger: Logger;
+  /** Jobs run at once per queue (default 4); per-queue overrides by queue name. */
+  concurrency?: number;
+  concurrencyByQueue?: Record<string, number>;
+}
+
+export interface RunningWorkers {
+  queues: string[];
+  /** Stops taking jobs, lets the jobs in flight finish, then disconnects. */
+  close(): Promise<void>;
+}
+
+/** Starts one BullMQ worker per queue that the definitions use; jobs are dispatched by name. */
+export function startWorkers(
+  definitions: JobDefinition<unknown>[],
+  settings: WorkerSettings,
+): RunningWorkers {
+  const byQueue = new Map<string, Map<string, JobDefinition<unknown>>>();
+  for (const definition of definitions) {
+    const jobs = byQueue.get(definition.queue) ?? new Map<string, JobDefinition<unknown>>();
+    if (jobs.has(definition.name))
+      throw new Error(`job ${definition.name} is defined twice on queue ${definition.queue}`);
+    jobs.set(definition.name, definition);
+    byQueue.set(definition.queue, jobs);
+  }
+
+  const workers = [...byQueue.entries()].map(([queue, jobs]) => {
+    const worker = new Worker(
+      queue,
+      async (job: Job) => {
+        const definition = jobs.get(job.name);
+        if (!definition) throw new UnrecoverableError(`no job named "${job.name}" on queue ${queue}`);
+        const payload = definition.payload.safeParse(job.data);
+        if (!payload.success) {
+          throw new UnrecoverableError(
+            `payload of ${job.name} does not match its schema: ${payload.error.message}`,
+          );
+        }
+        return definition.process(payload.data, {
+          em: forkEm(settings.orm),
+          logger: settings.logger.child({ queue, job: job.name, jobId: job.id }),
+          jobId: job.id ?? '',
+          attempt: job.attemptsMade + 1,
+        });
+      },
+      {
+        connection: settings.connection.duplicate(),
+        prefix: settings.prefix,
+        concurrency: settings.concurrencyByQueue?.[queue] ?? settings.concurrency ?? 4,
+      },
+    );
+    worker.on('failed', (job, error) => {
+      settings.logger.warn(
+        { queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message },
+        'job failed',
+      );
+    });
+    worker.on('error', (error) => settings.logger.error({ queue, err: error.message }, 'worker error'));
+    return worker;
+  });
+
+  return {
+    queues: [...byQueue.keys()],
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
