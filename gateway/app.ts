@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import express, { type ErrorRequestHandler } from 'express';
+import { GraphQLError } from 'graphql';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../adapters/kit/logger.ts';
+import { CatalogueReader } from '../db/catalogue/catalogue-queries.ts';
+import { forkEm, type HubOrm } from '../db/orm.ts';
+import type { HubContext } from '../schema/context.ts';
+import { type SubschemaContribution, subschemaRegistry } from '../schema/subschemas.ts';
+import { AuthenticationError, actorFromAuthorization, type TokenVerifier } from './auth/actor-token.ts';
+import { type HubConfig, isProduction } from './config.ts';
+import { createErrorFormatter } from './errors.ts';
+import { graphiqlRouter } from './graphiql.ts';
+import { healthRouter } from './health.ts';
+import { stitchGatewaySchema } from './stitch.ts';
+
+export interface GatewayDeps {
+  config: HubConfig;
+  orm: HubOrm;
+  redis: Redis;
+  verifier: TokenVerifier;
+  logger: Logger;
+  /** Defaults to the registry; tests pass their own. */
+  subschemas?: SubschemaContribution[];
+}
+
+export interface RunningGateway {
+  url: string;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the gateway (Express 5 + Apollo Server 5 on the stitched schema) and starts listening. */
+export async function startGateway(
+  deps: GatewayDeps,
+  listen: { host: string; port: number },
+): Promise<RunningGateway> {
+  const { config, logger } = deps;
+  const production = isProduction(config);
+  const schema = await stitchGatewaySchema(deps.subschemas ?? subschemaRegistry);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const httpServer = http.createServer(app);
+
+  // Limits reject a document during parsing and validation, before any resolver runs.
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.GRAPHQL_MAX_DEPTH },
+    maxAliases: { n: config.GRAPHQL_MAX_ALIASES },
+    maxDirectives: { n: config.GRAPHQL_MAX_DIRECTIVES },
+    maxTokens: { n: config.GRAPHQL_MAX_TOKENS },
+    costLimit: { maxCost: config.GRAPHQL_MAX_COST },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+
+  const apollo = new ApolloServer<HubContext>({
+    schema,
+    // armor's types come from Apollo's CommonJS build; the plugins are the same objects.
+    plugins: [
+      ...(armor.plugins as unknown as ApolloServerPlugin<HubContext>[]),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+    ],
+    validationRules: armor.validationRules,
+    allowBatchedHttpRequests: false,
+    // The entry point owns signals: it stops workers, the gateway and connections in order.
+    stopOnTerminationSignals: false,
+    csrfPrevention: true,
+    introspection: !production,
+    hideSchemaDetailsFromClientErrors: production,
+    includeStacktraceInErrorResponses: !production,
+    formatError: createErrorFormatter(logger, production),
+    logger: {
+      debug: () => {},
+      info: () => {},
+      warn: (m) => logger.warn(String(m)),
+      error: (m) => logger.error(String(m)),
+    },
+  });
+  await apollo.start();
+
+  app.use((req, res, next) => {
+    const given = req.get('x-request-id');
+    const id = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.locals.requestId = id;
+    res.set('x-request-id', id);
+    next();
+  });
+  app.use(healthRouter({ orm: deps.orm, redis: deps.redis }));
+  app.use('/graphiql', graphiqlRouter('/graphql'));
+  app.get('/', (_req, res) => res.redirect(302, '/graphiql'));
+  app.use(
+    '/graphql',
+    express.json({ limit: config.GRAPHQL_BODY_LIMIT }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        let actor: HubContext['actor'];
+        try {
+          actor = await actorFromAuthorization(req.headers.authorization, deps.verifier);
+        } catch (error) {
+          if (!(error instanceof AuthenticationError)) throw error;
+          throw new GraphQLError(error.message, {
+            extensions: {
+              code: 'UNAUTHENTICATED',
+              http: {
+                status: 401,
+                headers: new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]),
+              },
+            },
+          });
+        }
+        const em = forkEm(deps.orm);
+        return { actor, em, catalogue: new CatalogueReader(em), requestId: String(res.locals.requestId) };
+      },
+    }),
+  );
+  app.use(bodyErrorHandler(config.GRAPHQL_BODY_LIMIT, logger));
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(listen.port, listen.host, () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    server: httpServer,
+    async close() {
+      await apollo.stop();
+    },
+  };
+}
+
+/** Errors raised before GraphQL sees the request (body too large, not JSON) as GraphQL-shaped JSON. */
+function bodyErrorHandler(limit: number, logger: Logger): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') {
+      res.status(413).json({
+        errors: [
+          {
+            message: `request body exceeds the limit of ${limit} bytes`,
+            extensions: { code: 'PAYLOAD_TOO_LARGE' },
+          },
+        ],
+      });
+      return;
+    }
+    if (type === 'entity.parse.failed') {
+      res.status(400).json({
+        errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+      });
+      return;
+    }
+    const status = Number((error as { status?: number }).status) || 500;
+    if (status >= 500) logger.error({ err: error }, 'request failed');
+    res.status(status).json({
+      errors: [
+        {
+          message: status >= 500 ? 'internal error' : String((error as Error).message),
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
+    });
+  };
+}
