@@ -1,6 +1,7 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubSubschema } from '../schema/subschemas.ts';
+import { freePort } from './kit/redis-server.ts';
 import { createTestDatabase, type TestDatabase } from './kit/test-database.ts';
 import { startTestHub, type TestHub } from './kit/test-hub.ts';
 
@@ -172,6 +173,21 @@ describe('gateway hardening (development mode)', () => {
       status: 'ready',
       checks: { database: { ok: true }, redis: { ok: true } },
     });
+  });
+
+  it('is alive but not ready while Redis does not answer', async () => {
+    const cut = await startTestHub({ db, env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` } });
+    try {
+      expect((await fetch(`${cut.url}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${cut.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({
+        status: 'not ready',
+        checks: { database: { ok: true }, redis: { ok: false } },
+      });
+    } finally {
+      await cut.close();
+    }
   });
 });
 

@@ -44,7 +44,7 @@ const itemSchema = z
     kind: z.enum(['immediate', 'promised', 'joint', 'major_project']),
     statutoryLimitDays: z.int().min(0).nullable(),
     promisedLimitDays: z.int().min(0),
-    fee: z.object({ amountFen: z.int().min(1), basis: chinese }).nullable(),
+    fee: z.object({ amountFen: z.int().min(1).nullable(), basis: chinese }).nullable(),
     delivery: z.array(z.enum(['pickup', 'post', 'electronic'])).min(1),
     comprehensiveWindow: z.boolean(),
     resultName: chinese,
@@ -261,7 +261,7 @@ function writeVersion(
     contentHash: hash,
     statutoryLimitDays: s.statutoryLimitDays,
     promisedLimitDays: s.promisedLimitDays,
-    feeFen: s.fee?.amountFen ?? null,
+    feeFen: s.fee ? s.fee.amountFen : null,
     feeBasis: s.fee?.basis ?? null,
     deliveryOptions: [...s.delivery],
   });

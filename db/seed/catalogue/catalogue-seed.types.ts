@@ -67,8 +67,8 @@ export interface MaterialSeed {
 }
 
 export interface FeeSeed {
-  /** Amount in fen (分): 100 = ¥1.00. */
-  amountFen: number;
+  /** Amount in fen (分): 100 = ¥1.00; null when the item is charged but the amount depends on the matter. */
+  amountFen: number | null;
   /** Legal basis or description of the charge, in Chinese. */
   basis: string;
 }

@@ -334,9 +334,8 @@ export const publicSecurityJusticeItems: ServiceItemSeed[] = [
     kind: 'promised',
     statutoryLimitDays: 15,
     promisedLimitDays: 5,
-    // Not free: 公证费 is charged per matter under Henan's 公证服务收费标准, and the amount varies by matter,
-    // so no single figure is recorded here — verify with the notary office before a fee is entered.
-    fee: null,
+    // Charged per matter under Henan's notary fee standard; the amount depends on the matter, so none is fixed here.
+    fee: { amountFen: null, basis: '按河南省公证服务收费标准按件计收，具体金额依公证事项确定' },
     delivery: ['pickup', 'post'],
     // The notary interviews the applicant and takes a signed record (询问笔录) at the notary office's counter.
     comprehensiveWindow: false,

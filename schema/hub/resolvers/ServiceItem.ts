@@ -16,8 +16,14 @@ export const ServiceItem: ServiceItemResolvers = {
   promisedLimitDays: (item) => terms(item).promisedLimitDays,
   fee: (item) => {
     const { feeFen, feeBasis } = terms(item);
-    if (feeFen === null || feeFen === undefined) return null;
-    return { amountFen: feeFen, amountYuan: (feeFen / 100).toFixed(2), basis: feeBasis ?? '' };
+    // A fee is recorded by its basis; the amount may be open (charged per matter).
+    if (!feeBasis) return null;
+    const amountFen = feeFen ?? null;
+    return {
+      amountFen,
+      amountYuan: amountFen === null ? null : (amountFen / 100).toFixed(2),
+      basis: feeBasis,
+    };
   },
   deliveryOptions: (item) => terms(item).deliveryOptions,
   checklistVersion: (item) => terms(item).version,
