@@ -1,17 +1,20 @@
 import { forkEm, type HubOrm, migrateDatabase } from './orm.ts';
 import { catalogue } from './seed/catalogue/index.ts';
 import { type SeedSummary, seedCatalogue } from './seed/seed-catalogue.ts';
+import { seedHalls } from './seed/seed-halls.ts';
 
 export interface PreparedDatabase {
   migrationsApplied: string[];
   catalogue: SeedSummary;
+  hallsChanged: number;
 }
 
 /** Brings a database up to date: pending migrations, then the catalogue seed (idempotent). */
 export async function prepareDatabase(orm: HubOrm): Promise<PreparedDatabase> {
   const migrationsApplied = await migrateDatabase(orm);
   const summary = await seedCatalogue(forkEm(orm), catalogue);
-  return { migrationsApplied, catalogue: summary };
+  const hallsChanged = await seedHalls(forkEm(orm));
+  return { migrationsApplied, catalogue: summary, hallsChanged };
 }
 
 /** Names of migrations not yet applied; a worker refuses to start while any are pending. */

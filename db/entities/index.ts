@@ -1,10 +1,52 @@
+import { Applicant } from './applicant.ts';
+import { Blob } from './blob.ts';
+import { Case } from './case.ts';
+import { CaseDocument } from './case-document.ts';
+import { CaseEvent } from './case-event.ts';
+import { CaseMaterial } from './case-material.ts';
+import { CaseSuspension } from './case-suspension.ts';
 import { ChecklistMaterial } from './checklist-material.ts';
 import { Department } from './department.ts';
+import { Hall } from './hall.ts';
+import { OutboxEvent } from './outbox-event.ts';
+import { SequenceCounter } from './sequence-counter.ts';
 import { ServiceItem } from './service-item.ts';
 import { ServiceItemVersion } from './service-item-version.ts';
 import { Zone } from './zone.ts';
 
-export { ChecklistMaterial, Department, ServiceItem, ServiceItemVersion, Zone };
+export {
+  Applicant,
+  Blob,
+  Case,
+  CaseDocument,
+  CaseEvent,
+  CaseMaterial,
+  CaseSuspension,
+  ChecklistMaterial,
+  Department,
+  Hall,
+  OutboxEvent,
+  SequenceCounter,
+  ServiceItem,
+  ServiceItemVersion,
+  Zone,
+};
 
 /** Every entity of the hub; the ORM is configured with exactly this list. */
-export const entities = [Zone, Department, ServiceItem, ServiceItemVersion, ChecklistMaterial];
+export const entities = [
+  Zone,
+  Department,
+  ServiceItem,
+  ServiceItemVersion,
+  ChecklistMaterial,
+  Hall,
+  Applicant,
+  Blob,
+  SequenceCounter,
+  Case,
+  CaseMaterial,
+  CaseDocument,
+  CaseEvent,
+  CaseSuspension,
+  OutboxEvent,
+];
