@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -10,16 +11,19 @@ import express, { type ErrorRequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../adapters/kit/logger.ts';
+import { DiskBlobStore } from '../db/blobs/blob-store.ts';
 import { CatalogueReader } from '../db/catalogue/catalogue-queries.ts';
 import { forkEm, type HubOrm } from '../db/orm.ts';
 import type { HubContext } from '../schema/context.ts';
 import { type SubschemaContribution, subschemaRegistry } from '../schema/subschemas.ts';
 import { AuthenticationError, actorFromAuthorization, type TokenVerifier } from './auth/actor-token.ts';
 import { type HubConfig, isProduction } from './config.ts';
+import { documentsRouter } from './documents-route.ts';
 import { createErrorFormatter } from './errors.ts';
 import { graphiqlRouter } from './graphiql.ts';
 import { healthRouter } from './health.ts';
 import { stitchGatewaySchema } from './stitch.ts';
+import { uploadsRouter } from './uploads.ts';
 
 export interface GatewayDeps {
   config: HubConfig;
@@ -97,6 +101,12 @@ export async function startGateway(
     next();
   });
   app.use(healthRouter({ orm: deps.orm, redis: deps.redis }));
+  const blobs = new DiskBlobStore(
+    config.BLOB_DIR ?? path.join(config.DATA_DIR, 'blobs'),
+    config.UPLOAD_MAX_BYTES,
+  );
+  app.use(uploadsRouter({ orm: deps.orm, blobs, verifier: deps.verifier }));
+  app.use(documentsRouter({ orm: deps.orm, blobs, verifier: deps.verifier }));
   app.use('/graphiql', graphiqlRouter('/graphql'));
   app.get('/', (_req, res) => res.redirect(302, '/graphiql'));
   app.use(

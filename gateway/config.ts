@@ -24,7 +24,7 @@ export const configSchema = baseConfigSchema.extend({
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
   GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(50),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(5000),
-  GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(1_000_000).default(20_000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(1_000_000).default(60_000),
 });
 
 export type HubConfig = z.infer<typeof configSchema>;

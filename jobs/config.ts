@@ -10,6 +10,15 @@ export const baseConfigSchema = z.object({
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
     .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
+  /** Where uploaded materials and rendered documents are kept (content-addressed); default DATA_DIR/blobs. */
+  BLOB_DIR: z.string().min(1).optional(),
+  /** Largest accepted upload, in bytes (default 20 MiB). */
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
     .default('redis://127.0.0.1:6379'),

@@ -1,24 +1,9 @@
 import type { CatalogueReader } from '../db/catalogue/catalogue-queries.ts';
 import type { HubEntityManager } from '../db/orm.ts';
 
-export const ROLES = [
-  'clerk',
-  'chief_representative',
-  'department_reviewer',
-  'supervisor',
-  'applicant',
-  'consumer',
-] as const;
-export type Role = (typeof ROLES)[number];
+export { type Actor, ROLES, type Role } from '../db/actor.ts';
 
-/** The authenticated caller of one request, taken from its signed bearer token. */
-export interface Actor {
-  id: string;
-  name: string | null;
-  role: Role;
-  departmentCode: string | null;
-  hallCode: string | null;
-}
+import type { Actor } from '../db/actor.ts';
 
 /** What every resolver of every subschema receives for one request. */
 export interface HubContext {

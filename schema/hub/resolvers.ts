@@ -1,5 +1,21 @@
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
+import {
+  Applicant,
+  Case,
+  CaseDocument,
+  CaseEvent,
+  CaseMaterial,
+  MaterialCheckEntry,
+} from './resolvers/Case.ts';
 import { Department } from './resolvers/Department.ts';
+import { decideAcceptance } from './resolvers/Mutation/decide-acceptance.ts';
+import { decideImmediate } from './resolvers/Mutation/decide-immediate.ts';
+import { preAccept } from './resolvers/Mutation/pre-accept.ts';
+import { presentMaterials } from './resolvers/Mutation/present-materials.ts';
+import { registerCase } from './resolvers/Mutation/register-case.ts';
+import { caseById } from './resolvers/Query/case.ts';
+import { caseByNumber } from './resolvers/Query/case-by-number.ts';
+import { cases } from './resolvers/Query/cases.ts';
 import { department } from './resolvers/Query/department.ts';
 import { departments } from './resolvers/Query/departments.ts';
 import { me } from './resolvers/Query/me.ts';
@@ -33,12 +49,59 @@ const enumValues = {
   ItemKind: { IMMEDIATE: 'immediate', PROMISED: 'promised', JOINT: 'joint', MAJOR_PROJECT: 'major_project' },
   DeliveryOption: { PICKUP: 'pickup', POST: 'post', ELECTRONIC: 'electronic' },
   MaterialForm: { ORIGINAL: 'original', COPY: 'copy', ORIGINAL_AND_COPY: 'original_and_copy' },
+  Channel: { WINDOW: 'window', ONLINE: 'online', EXPRESS_MAIL: 'express_mail' },
+  CaseStatus: {
+    REGISTERED: 'registered',
+    ONLINE_SUBMITTED: 'online_submitted',
+    PRE_ACCEPTED: 'pre_accepted',
+    CORRECTION_REQUIRED: 'correction_required',
+    ACCEPTED: 'accepted',
+    ACCEPTED_WITH_DEFICIENCY: 'accepted_with_deficiency',
+    REFUSED: 'refused',
+    APPROVED: 'approved',
+    DENIED: 'denied',
+  },
+  ApplicantType: { PERSON: 'person', ORGANISATION: 'organisation' },
+  MaterialMedium: { PAPER: 'paper', ELECTRONIC: 'electronic' },
+  MaterialState: {
+    CONFORMING: 'conforming',
+    MISSING: 'missing',
+    DEFECTIVE: 'defective',
+    NOT_PRESENTED: 'not_presented',
+  },
+  DocumentKind: {
+    ACCEPTANCE_NOTICE: 'acceptance_notice',
+    CORRECTION_NOTICE: 'correction_notice',
+    REFUSAL_DECISION: 'refusal_decision',
+    DEFICIENCY_ACCEPTANCE_NOTICE: 'deficiency_acceptance_notice',
+    PRE_ACCEPTANCE_RESULT: 'pre_acceptance_result',
+    IMMEDIATE_DECISION: 'immediate_decision',
+  },
 } satisfies Resolvers;
 
 export const hubResolvers: Resolvers = {
   ...enumValues,
-  Query: { me, zones, zone, departments, department, serviceItems, serviceItem, windowCoverage },
+  Query: {
+    me,
+    zones,
+    zone,
+    departments,
+    department,
+    serviceItems,
+    serviceItem,
+    windowCoverage,
+    case: caseById,
+    caseByNumber,
+    cases,
+  },
+  Mutation: { registerCase, presentMaterials, decideAcceptance, preAccept, decideImmediate },
   Zone,
   Department,
   ServiceItem,
+  Case,
+  Applicant,
+  CaseMaterial,
+  CaseDocument,
+  CaseEvent,
+  MaterialCheckEntry,
 };
