@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { createLogger } from '../../adapters/kit/logger.ts';
 import { type RunningGateway, startGateway } from '../../gateway/app.ts';
@@ -28,6 +31,7 @@ export interface TestHub {
   key: SigningKey;
   redis: Redis;
   queuePrefix: string;
+  dataDir: string;
   token(role: Role, overrides?: Partial<Actor>): Promise<string>;
   gql<T = Record<string, unknown>>(
     query: string,
@@ -48,11 +52,13 @@ export interface TestHubOptions {
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const db = options.db ?? (await createTestDatabase());
   const queuePrefix = `test-${randomBytes(5).toString('hex')}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'owh-hub-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: queuePrefix,
+    DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     ...options.env,
   });
@@ -84,6 +90,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     key,
     redis,
     queuePrefix,
+    dataDir,
     token: (role, overrides = {}) =>
       signActorToken(
         { ...DEMO_ACTORS[role], ...overrides },
@@ -112,6 +119,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       await gateway.close();
       redis.disconnect();
       if (!options.db) await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return hub;
