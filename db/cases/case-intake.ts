@@ -14,6 +14,7 @@ import { changeCase } from './case-change.ts';
 import { emitOutbox, recordEvent } from './case-events.ts';
 import { nextCaseNumber } from './case-numbers.ts';
 import { materialCheckOf } from './case-view.ts';
+import { packageToRegister } from './express-packages.ts';
 
 export interface PresentedMaterialInput {
   checklistCode: string;
@@ -52,6 +53,8 @@ export interface RegisterCaseInput {
   applicant: ApplicantInput;
   agent?: AgentInput | null;
   materials: PresentedMaterialInput[];
+  /** The package an express-mail application came in (channel express_mail). */
+  expressPackageId?: string | null;
 }
 
 function validatedIdentity(field: string, type: 'citizen_id' | 'credit_code', value: string): string {
@@ -196,6 +199,10 @@ export async function registerCase(
         `${item.code} ${item.name} is still handled at the department's own window, not here`,
       );
     }
+    const expressPackage =
+      input.channel === 'express_mail'
+        ? await packageToRegister(tx, hall.code, input.expressPackageId)
+        : null;
     const applicant = await findOrCreateApplicant(tx, {
       ...input.applicant,
       accountId: who.role === 'applicant' ? who.id : input.applicant.accountId,
@@ -246,7 +253,15 @@ export async function registerCase(
       item: [null, `${item.code}@${item.currentVersion.version}`],
       materials: [null, input.materials.length],
       agent: [null, agent ? 'recorded' : 'none'],
+      ...(expressPackage
+        ? { expressPackage: [null, `${expressPackage.carrier} ${expressPackage.trackingNumber}`] }
+        : {}),
     });
+    if (expressPackage) {
+      expressPackage.status = 'registered';
+      expressPackage.case = hallCase;
+      expressPackage.registeredAt = now;
+    }
     emitOutbox(tx, 'case.registered', hallCase.id, {
       caseNumber: hallCase.number,
       itemCode: item.code,

@@ -7,6 +7,7 @@ import { CaseMaterial } from './case-material.ts';
 import { CaseSuspension } from './case-suspension.ts';
 import { ChecklistMaterial } from './checklist-material.ts';
 import { Department } from './department.ts';
+import { ExpressPackage } from './express-package.ts';
 import { Hall } from './hall.ts';
 import { OutboxEvent } from './outbox-event.ts';
 import { SequenceCounter } from './sequence-counter.ts';
@@ -24,6 +25,7 @@ export {
   CaseSuspension,
   ChecklistMaterial,
   Department,
+  ExpressPackage,
   Hall,
   OutboxEvent,
   SequenceCounter,
@@ -48,5 +50,6 @@ export const entities = [
   CaseDocument,
   CaseEvent,
   CaseSuspension,
+  ExpressPackage,
   OutboxEvent,
 ];

@@ -8,16 +8,19 @@ import {
   MaterialCheckEntry,
 } from './resolvers/Case.ts';
 import { Department } from './resolvers/Department.ts';
+import { ExpressPackage } from './resolvers/ExpressPackage.ts';
 import { decideAcceptance } from './resolvers/Mutation/decide-acceptance.ts';
 import { decideImmediate } from './resolvers/Mutation/decide-immediate.ts';
 import { preAccept } from './resolvers/Mutation/pre-accept.ts';
 import { presentMaterials } from './resolvers/Mutation/present-materials.ts';
 import { registerCase } from './resolvers/Mutation/register-case.ts';
+import { signForExpressPackage } from './resolvers/Mutation/sign-for-express-package.ts';
 import { caseById } from './resolvers/Query/case.ts';
 import { caseByNumber } from './resolvers/Query/case-by-number.ts';
 import { cases } from './resolvers/Query/cases.ts';
 import { department } from './resolvers/Query/department.ts';
 import { departments } from './resolvers/Query/departments.ts';
+import { expressPackages } from './resolvers/Query/express-packages.ts';
 import { me } from './resolvers/Query/me.ts';
 import { serviceItem } from './resolvers/Query/service-item.ts';
 import { serviceItems } from './resolvers/Query/service-items.ts';
@@ -69,6 +72,7 @@ const enumValues = {
     DEFECTIVE: 'defective',
     NOT_PRESENTED: 'not_presented',
   },
+  PackageStatus: { SIGNED_FOR: 'signed_for', REGISTERED: 'registered' },
   DocumentKind: {
     ACCEPTANCE_NOTICE: 'acceptance_notice',
     CORRECTION_NOTICE: 'correction_notice',
@@ -93,8 +97,16 @@ export const hubResolvers: Resolvers = {
     case: caseById,
     caseByNumber,
     cases,
+    expressPackages,
   },
-  Mutation: { registerCase, presentMaterials, decideAcceptance, preAccept, decideImmediate },
+  Mutation: {
+    registerCase,
+    presentMaterials,
+    decideAcceptance,
+    preAccept,
+    decideImmediate,
+    signForExpressPackage,
+  },
   Zone,
   Department,
   ServiceItem,
@@ -104,4 +116,5 @@ export const hubResolvers: Resolvers = {
   CaseDocument,
   CaseEvent,
   MaterialCheckEntry,
+  ExpressPackage,
 };

@@ -28,4 +28,5 @@ export const registerCase: NonNullable<MutationResolvers['registerCase']> = (
         }
       : null,
     materials: materialInputs(input.materials),
+    expressPackageId: input.expressPackageId ?? null,
   });
