@@ -1,3 +1,4 @@
+import { loadHolidayCalendar, seedHolidaySchedules } from './calendar/calendar-store.ts';
 import { forkEm, type HubOrm, migrateDatabase } from './orm.ts';
 import { catalogue } from './seed/catalogue/index.ts';
 import { type SeedSummary, seedCatalogue } from './seed/seed-catalogue.ts';
@@ -7,6 +8,7 @@ export interface PreparedDatabase {
   migrationsApplied: string[];
   catalogue: SeedSummary;
   hallsChanged: number;
+  holidayYearsAdded: number;
 }
 
 /** Brings a database up to date: pending migrations, then the catalogue seed (idempotent). */
@@ -14,7 +16,9 @@ export async function prepareDatabase(orm: HubOrm): Promise<PreparedDatabase> {
   const migrationsApplied = await migrateDatabase(orm);
   const summary = await seedCatalogue(forkEm(orm), catalogue);
   const hallsChanged = await seedHalls(forkEm(orm));
-  return { migrationsApplied, catalogue: summary, hallsChanged };
+  const holidayYearsAdded = await seedHolidaySchedules(forkEm(orm));
+  await loadHolidayCalendar(forkEm(orm));
+  return { migrationsApplied, catalogue: summary, hallsChanged, holidayYearsAdded };
 }
 
 /** Names of migrations not yet applied; a worker refuses to start while any are pending. */

@@ -3,7 +3,7 @@
 // Prints each case's timeline and saves the PDFs of its documents under DATA_DIR/demo/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { defaultCalendar } from '../db/calendar/index.ts';
+import { hallCalendar } from '../db/calendar/index.ts';
 import { citizenIdCheckChar } from '../db/identity/citizen-id.ts';
 import { catalogue } from '../db/seed/catalogue/index.ts';
 import { loadOrCreateDevSigningKey } from './auth/signing-keys.ts';
@@ -128,7 +128,7 @@ second = await decide(second, { type: 'ACCEPT' });
 await show('2. One material missing: one correction notice, supplied, then accepted', second);
 
 const third = await register('黄磊', 3, [owed.code]);
-const supplyBy = defaultCalendar.addWorkingDays(new Date().toISOString().slice(0, 10), 3).date;
+const supplyBy = hallCalendar().addWorkingDays(new Date().toISOString().slice(0, 10), 3).date;
 const tolerant = await decide(third, {
   type: 'ACCEPT_WITH_DEFICIENCY',
   commitment: { materialCodes: [owed.code], supplyBy },

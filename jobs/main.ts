@@ -1,6 +1,7 @@
 // Production entry point of a worker process; start as many as the load needs.
 import { createLogger } from '../adapters/kit/logger.ts';
-import { connectDatabase } from '../db/orm.ts';
+import { loadHolidayCalendar } from '../db/calendar/calendar-store.ts';
+import { connectDatabase, forkEm } from '../db/orm.ts';
 import { pendingMigrations } from '../db/prepare.ts';
 import { ConfigError, loadWorkerConfig } from './config.ts';
 import { runEntryPoint } from './process-entry.ts';
@@ -20,6 +21,7 @@ async function start() {
       `DATABASE_URL: the schema is behind by ${pending.length} migration(s) (${pending.join(', ')}); start the gateway, which applies them, first`,
     ]);
   }
+  await loadHolidayCalendar(forkEm(orm));
   const redis = createRedisConnection(config.REDIS_URL);
   const workers = startWorkers(jobDefinitions, {
     connection: redis,

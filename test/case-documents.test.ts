@@ -80,10 +80,9 @@ describe('document PDFs', () => {
       applicant: applicant(),
       materials: paper(TOLERANT_ITEM, [tolerable.code]),
     });
-    const tomorrowish = (await import('../db/calendar/index.ts')).defaultCalendar.addWorkingDays(
-      d.receivedOn,
-      2,
-    ).date;
+    const tomorrowish = (await import('../db/calendar/index.ts'))
+      .hallCalendar()
+      .addWorkingDays(d.receivedOn, 2).date;
     await decideAcceptance(em(), clerk, d.id, d.version, {
       type: 'accept_with_deficiency',
       commitment: { materialCodes: [tolerable.code], supplyBy: tomorrowish },

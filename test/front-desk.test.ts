@@ -364,6 +364,77 @@ describe('front desk', () => {
     expect(applicantRegisters.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
 
+  it('records an agent acting for the applicant (帮办代办), masked, and checks the agent identity', async () => {
+    const agentId = citizenId(808, '19700101');
+    const badAgent = await hub.gql(
+      REGISTER,
+      {
+        input: {
+          itemCode: TOLERANT_ITEM.code,
+          channel: 'WINDOW',
+          applicant: { type: 'PERSON', name: '郑老伯', idNumber: citizenId(809, '19400101') },
+          agent: {
+            name: '郑小明',
+            idNumber: `${agentId.slice(0, 17)}${agentId[17] === '0' ? '1' : '0'}`,
+            authorisation: '授权委托书原件',
+          },
+          materials: requiredMaterials(TOLERANT_ITEM),
+        },
+      },
+      { token: clerk },
+    );
+    expect(badAgent.body.errors![0]!.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'agent.idNumber',
+    });
+    const { body } = await hub.gql<{
+      registerCase: { agent: { name: string; idNumber: string; authorisation: string } };
+    }>(
+      REGISTER.replace(
+        'registerCase(input: $input) {',
+        'registerCase(input: $input) { agent { name idNumber authorisation }',
+      ),
+      {
+        input: {
+          itemCode: TOLERANT_ITEM.code,
+          channel: 'WINDOW',
+          applicant: { type: 'PERSON', name: '郑老伯', idNumber: citizenId(809, '19400101') },
+          agent: { name: '郑小明', idNumber: agentId, phone: '13700001111', authorisation: '授权委托书原件' },
+          materials: requiredMaterials(TOLERANT_ITEM),
+        },
+      },
+      { token: clerk },
+    );
+    expect(body.data!.registerCase.agent).toEqual({
+      name: '郑小明',
+      idNumber: `410***********${agentId.slice(-4)}`,
+      authorisation: '授权委托书原件',
+    });
+  });
+
+  it('lets the supervisor of the hall see its cases, and not another hall', async () => {
+    const c = await register();
+    const query = 'query($id: ID!) { case(id: $id) { number } }';
+    const own = await hub.gql<{ case: { number: string } }>(
+      query,
+      { id: c.id },
+      { token: await hub.token('supervisor') },
+    );
+    expect(own.body.data!.case.number).toBe(c.number);
+    const other = await hub.gql(
+      query,
+      { id: c.id },
+      { token: await hub.token('supervisor', { hallCode: '410928' }) },
+    );
+    expect(other.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const decide = await hub.gql(
+      DECIDE,
+      { id: c.id, v: c.version, d: { type: 'ACCEPT' } },
+      { token: await hub.token('supervisor') },
+    );
+    expect(decide.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+  });
+
   it('lets an applicant apply online and follow only their own case, with their own numbers in full', async () => {
     const me = await hub.token('applicant', { id: 'account-zhao' });
     const idNumber = citizenId(555);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { computeDeadline, correctionNoticeDeadline } from './case-clock.ts';
-import { defaultCalendar as calendar } from './index.ts';
+import { HOLIDAY_SCHEDULES, WorkingDayCalendar } from './index.ts';
+
+const calendar = new WorkingDayCalendar(HOLIDAY_SCHEDULES);
 
 // March 2026 has no holidays: Mon Mar 2 … Fri 6, Mon 9 … Fri 13, Mon 16 … Fri 20, Mon 23.
 // Accepted Mon Mar 2 with 10 working days: Tue 3 (1) … Fri 6 (4), Mon 9 (5) … Fri 13 (9), Mon 16 (10).

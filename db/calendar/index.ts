@@ -7,5 +7,16 @@ export type { HolidaySchedule } from './holiday-schedules.ts';
 export { HOLIDAY_SCHEDULES } from './holiday-schedules.ts';
 export { chinaDate, WorkingDayCalendar } from './working-day-calendar.ts';
 
-/** The calendar of every published schedule; build another only to test or to preview an unpublished year. */
-export const defaultCalendar = new WorkingDayCalendar(HOLIDAY_SCHEDULES);
+let active = new WorkingDayCalendar(HOLIDAY_SCHEDULES);
+
+/**
+ * The calendar the hub counts working days on: the schedules in the database (loaded at start and
+ * replaced when a year is published), or, before that, the ones shipped with the hub.
+ */
+export function hallCalendar(): WorkingDayCalendar {
+  return active;
+}
+
+export function activateCalendar(calendar: WorkingDayCalendar): void {
+  active = calendar;
+}

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HolidaySchedule } from './holiday-schedules.ts';
-import { defaultCalendar as calendar } from './index.ts';
+import { HOLIDAY_SCHEDULES } from './holiday-schedules.ts';
 import { chinaDate, WorkingDayCalendar } from './working-day-calendar.ts';
+
+const calendar = new WorkingDayCalendar(HOLIDAY_SCHEDULES);
 
 describe('WorkingDayCalendar', () => {
   it('knows the published years', () => {

@@ -1,5 +1,5 @@
 import type { Actor } from '../actor.ts';
-import { chinaDate, correctionNoticeDeadline, defaultCalendar } from '../calendar/index.ts';
+import { chinaDate, correctionNoticeDeadline, hallCalendar } from '../calendar/index.ts';
 import type { Case, CaseStatus } from '../entities/case.ts';
 import { CaseDocument, type DocumentKind } from '../entities/case-document.ts';
 import { CaseSuspension } from '../entities/case-suspension.ts';
@@ -76,7 +76,7 @@ async function issueDocument(
  * dated back and its clock has already been running.
  */
 export function acceptanceDate(hallCase: Case, today: string): string {
-  return today > correctionNoticeDeadline(defaultCalendar, hallCase.receivedOn) ? hallCase.receivedOn : today;
+  return today > correctionNoticeDeadline(hallCalendar(), hallCase.receivedOn) ? hallCase.receivedOn : today;
 }
 
 function notAllowed(
@@ -167,7 +167,7 @@ async function decide(
     case 'require_correction': {
       if (check.complete)
         return notAllowed(hallCase, 'NOTHING_TO_CORRECT', 'every material conforms; accept the case instead');
-      const deadline = correctionNoticeDeadline(defaultCalendar, hallCase.receivedOn);
+      const deadline = correctionNoticeDeadline(hallCalendar(), hallCase.receivedOn);
       if (today > deadline) {
         return notAllowed(
           hallCase,
@@ -261,7 +261,7 @@ async function decide(
         );
       }
       const supplyBy = decision.commitment.supplyBy;
-      const latest = defaultCalendar.addWorkingDays(today, hallCase.promisedLimitDays).date;
+      const latest = hallCalendar().addWorkingDays(today, hallCase.promisedLimitDays).date;
       if (!/^\d{4}-\d{2}-\d{2}$/.test(supplyBy) || supplyBy <= today || supplyBy > latest) {
         return notAllowed(
           hallCase,

@@ -1,4 +1,4 @@
-import { chinaDate, computeDeadline, defaultCalendar } from '../calendar/index.ts';
+import { chinaDate, computeDeadline, hallCalendar } from '../calendar/index.ts';
 import type { Case } from '../entities/case.ts';
 import type { ChecklistMaterial } from '../entities/checklist-material.ts';
 import type { CaseScope } from './case-access.ts';
@@ -31,7 +31,7 @@ export function materialCheckOf(hallCase: Case): MaterialCheck<ChecklistMaterial
 /** The live deadline: promised limit from acceptance, pushed back by suspended working days. */
 export function deadlineOf(hallCase: Case, today = chinaDate(new Date())) {
   if (!hallCase.acceptedOn) return null;
-  return computeDeadline(defaultCalendar, {
+  return computeDeadline(hallCalendar(), {
     acceptedOn: hallCase.acceptedOn,
     limitDays: hallCase.promisedLimitDays,
     suspensions: hallCase.suspensions

@@ -9,6 +9,7 @@ import { ChecklistMaterial } from './checklist-material.ts';
 import { Department } from './department.ts';
 import { ExpressPackage } from './express-package.ts';
 import { Hall } from './hall.ts';
+import { HolidaySchedule } from './holiday-schedule.ts';
 import { OutboxEvent } from './outbox-event.ts';
 import { SequenceCounter } from './sequence-counter.ts';
 import { ServiceItem } from './service-item.ts';
@@ -27,6 +28,7 @@ export {
   Department,
   ExpressPackage,
   Hall,
+  HolidaySchedule,
   OutboxEvent,
   SequenceCounter,
   ServiceItem,
@@ -51,5 +53,6 @@ export const entities = [
   CaseEvent,
   CaseSuspension,
   ExpressPackage,
+  HolidaySchedule,
   OutboxEvent,
 ];

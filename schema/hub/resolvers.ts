@@ -9,18 +9,22 @@ import {
 } from './resolvers/Case.ts';
 import { Department } from './resolvers/Department.ts';
 import { ExpressPackage } from './resolvers/ExpressPackage.ts';
+import { HolidaySchedule } from './resolvers/HolidaySchedule.ts';
 import { decideAcceptance } from './resolvers/Mutation/decide-acceptance.ts';
 import { decideImmediate } from './resolvers/Mutation/decide-immediate.ts';
 import { preAccept } from './resolvers/Mutation/pre-accept.ts';
 import { presentMaterials } from './resolvers/Mutation/present-materials.ts';
+import { publishHolidaySchedule } from './resolvers/Mutation/publish-holiday-schedule.ts';
 import { registerCase } from './resolvers/Mutation/register-case.ts';
 import { signForExpressPackage } from './resolvers/Mutation/sign-for-express-package.ts';
+import { addWorkingDays } from './resolvers/Query/add-working-days.ts';
 import { caseById } from './resolvers/Query/case.ts';
 import { caseByNumber } from './resolvers/Query/case-by-number.ts';
 import { cases } from './resolvers/Query/cases.ts';
 import { department } from './resolvers/Query/department.ts';
 import { departments } from './resolvers/Query/departments.ts';
 import { expressPackages } from './resolvers/Query/express-packages.ts';
+import { holidaySchedules } from './resolvers/Query/holiday-schedules.ts';
 import { me } from './resolvers/Query/me.ts';
 import { serviceItem } from './resolvers/Query/service-item.ts';
 import { serviceItems } from './resolvers/Query/service-items.ts';
@@ -98,6 +102,8 @@ export const hubResolvers: Resolvers = {
     caseByNumber,
     cases,
     expressPackages,
+    holidaySchedules,
+    addWorkingDays,
   },
   Mutation: {
     registerCase,
@@ -106,6 +112,7 @@ export const hubResolvers: Resolvers = {
     preAccept,
     decideImmediate,
     signForExpressPackage,
+    publishHolidaySchedule,
   },
   Zone,
   Department,
@@ -117,4 +124,5 @@ export const hubResolvers: Resolvers = {
   CaseEvent,
   MaterialCheckEntry,
   ExpressPackage,
+  HolidaySchedule,
 };

@@ -1,4 +1,4 @@
-import { correctionNoticeDeadline, defaultCalendar } from '../../../db/calendar/index.ts';
+import { correctionNoticeDeadline, hallCalendar } from '../../../db/calendar/index.ts';
 import { deadlineOf, materialCheckOf } from '../../../db/cases/case-view.ts';
 import { maskIdNumber, maskPhone } from '../../../db/identity/mask.ts';
 import type {
@@ -19,7 +19,7 @@ export const Case: CaseResolvers = {
   hallCode: (c) => c.hall.code,
   hallName: (c) => c.hall.name,
   receivedAt: (c) => c.receivedAt.toISOString(),
-  correctionDeadline: (c) => correctionNoticeDeadline(defaultCalendar, c.receivedOn),
+  correctionDeadline: (c) => correctionNoticeDeadline(hallCalendar(), c.receivedOn),
   deadline: (c) => {
     const deadline = deadlineOf(c);
     return deadline ? { ...deadline, suspensions: c.suspensions.getItems() } : null;
