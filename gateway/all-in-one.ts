@@ -9,7 +9,7 @@ import { startHubProcess } from './hub-process.ts';
 await runEntryPoint('onewindow-hub', async () => {
   const config = loadConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL, 'hub');
-  const hub = await startHubProcess(config, logger, { workers: true });
+  const hub = await startHubProcess(config, logger, { workers: true, env: process.env });
   const lines = [
     '',
     'OneWindow Hub is running.',
@@ -18,6 +18,7 @@ await runEntryPoint('onewindow-hub', async () => {
     `  health     ${hub.url}/healthz   ready ${hub.url}/readyz`,
     `  database   ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite under ${config.DATA_DIR}/`}`,
   ];
+  for (const [name, url] of hub.simulators) lines.push(`  simulated ${name.padEnd(10)} ${url}`);
   if (hub.tokens.devKey) {
     lines.push(
       '',

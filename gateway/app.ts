@@ -10,12 +10,13 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { type ErrorRequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
 import type { Redis } from 'ioredis';
+import type { DepartmentAdapter } from '../adapters/kit/adapter-contract.ts';
 import type { Logger } from '../adapters/kit/logger.ts';
 import { DiskBlobStore } from '../db/blobs/blob-store.ts';
 import { CatalogueReader } from '../db/catalogue/catalogue-queries.ts';
 import { forkEm, type HubOrm } from '../db/orm.ts';
 import type { HubContext } from '../schema/context.ts';
-import { type SubschemaContribution, subschemaRegistry } from '../schema/subschemas.ts';
+import { gatewaySubschemas, type SubschemaContribution } from '../schema/subschemas.ts';
 import { AuthenticationError, actorFromAuthorization, type TokenVerifier } from './auth/actor-token.ts';
 import { type HubConfig, isProduction } from './config.ts';
 import { documentsRouter } from './documents-route.ts';
@@ -31,7 +32,9 @@ export interface GatewayDeps {
   redis: Redis;
   verifier: TokenVerifier;
   logger: Logger;
-  /** Defaults to the registry; tests pass their own. */
+  /** Department adapters: their subschemas are stitched in and their health reported. */
+  adapters?: DepartmentAdapter[];
+  /** Defaults to the hub's and the adapters' subschemas; tests pass their own. */
   subschemas?: SubschemaContribution[];
 }
 
@@ -50,7 +53,8 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const { config, logger } = deps;
   const production = isProduction(config);
-  const schema = await stitchGatewaySchema(deps.subschemas ?? subschemaRegistry);
+  const adapters = deps.adapters ?? [];
+  const schema = await stitchGatewaySchema(deps.subschemas ?? gatewaySubschemas(adapters));
 
   const app = express();
   app.disable('x-powered-by');
@@ -100,7 +104,7 @@ export async function startGateway(
     res.set('x-request-id', id);
     next();
   });
-  app.use(healthRouter({ orm: deps.orm, redis: deps.redis }));
+  app.use(healthRouter({ orm: deps.orm, redis: deps.redis, adapters }));
   const blobs = new DiskBlobStore(
     config.BLOB_DIR ?? path.join(config.DATA_DIR, 'blobs'),
     config.UPLOAD_MAX_BYTES,

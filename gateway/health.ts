@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
+import type { AdapterHealth, DepartmentAdapter } from '../adapters/kit/adapter-contract.ts';
 import { type HubOrm, pingDatabase } from '../db/orm.ts';
 import { pingRedis } from '../jobs/redis.ts';
 
@@ -13,21 +14,50 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
   }
 }
 
-/** `/healthz`: the process is up. `/readyz`: it can serve, i.e. the database and Redis answer. */
-export function healthRouter(deps: { orm: HubOrm; redis: Redis }): Router {
+async function departmentHealth(adapter: DepartmentAdapter, timeoutMs: number): Promise<AdapterHealth> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<AdapterHealth>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          department: adapter.name,
+          state: 'down',
+          detail: `no answer within ${timeoutMs} ms`,
+          checkedAt: new Date().toISOString(),
+        }),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([adapter.health(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `/healthz`: the process is up. `/readyz`: it can serve, i.e. the database and Redis answer; it also
+ * shows each department's state, which does not make the hub unready (its fields degrade instead).
+ */
+export function healthRouter(deps: {
+  orm: HubOrm;
+  redis: Redis;
+  adapters: readonly DepartmentAdapter[];
+}): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    const [database, redis] = await Promise.all([
+    const [database, redis, departments] = await Promise.all([
       check(() => pingDatabase(deps.orm)),
       check(() => pingRedis(deps.redis)),
+      Promise.all(deps.adapters.map((a) => departmentHealth(a, 2000))),
     ]);
     const ready = database.ok && redis.ok;
     res
       .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : 'not ready', checks: { database, redis } });
+      .json({ status: ready ? 'ready' : 'not ready', checks: { database, redis }, departments });
   });
   return router;
 }

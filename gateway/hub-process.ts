@@ -1,4 +1,7 @@
 import type { Logger } from '../adapters/kit/logger.ts';
+import { buildAdapters } from '../adapters/registry.ts';
+import { createIdentityResolver } from '../db/departments/applicant-identities.ts';
+import { createCallRecorder } from '../db/departments/call-recorder.ts';
 import { connectDatabase, describeDatabase } from '../db/orm.ts';
 import { prepareDatabase } from '../db/prepare.ts';
 import { assertRedisUsable, createRedisConnection } from '../jobs/redis.ts';
@@ -11,6 +14,8 @@ import type { HubConfig } from './config.ts';
 export interface HubProcess {
   url: string;
   tokens: TokenSetup;
+  /** Simulated department systems started because their URL was not configured, by adapter name. */
+  simulators: Map<string, string>;
   stop(): Promise<void>;
 }
 
@@ -21,7 +26,7 @@ export interface HubProcess {
 export async function startHubProcess(
   config: HubConfig,
   logger: Logger,
-  options: { workers: boolean },
+  options: { workers: boolean; env: Record<string, string | undefined> },
 ): Promise<HubProcess> {
   await assertRedisUsable(config.REDIS_URL);
   const tokens = await setUpTokens(config);
@@ -32,11 +37,22 @@ export async function startHubProcess(
   try {
     const prepared = await prepareDatabase(orm);
     logger.info({ migrations: prepared.migrationsApplied, catalogue: prepared.catalogue }, 'database ready');
+    const recorder = createCallRecorder(orm, (error) =>
+      logger.error({ err: error }, 'recording department calls failed'),
+    );
+    cleanup.unshift(() => recorder.flush());
+    // Outside production a department without a configured URL gets its simulator.
+    const built = await buildAdapters(
+      options.env,
+      { recorder, identities: createIdentityResolver(orm) },
+      { simulate: config.NODE_ENV !== 'production' },
+    );
+    cleanup.unshift(() => built.close());
     const redis = createRedisConnection(config.REDIS_URL);
     redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
     cleanup.unshift(() => redis.quit());
     const gateway = await startGateway(
-      { config, orm, redis, verifier: tokens.verifier, logger },
+      { config, orm, redis, verifier: tokens.verifier, logger, adapters: built.adapters },
       { host: config.HOST, port: config.PORT },
     );
     cleanup.unshift(() => gateway.close());
@@ -52,7 +68,8 @@ export async function startHubProcess(
       // Workers stop first: jobs in flight finish before the connections close.
       cleanup.unshift(() => workers!.close());
     }
-    return { url: gateway.url, tokens, stop: () => runAll(cleanup) };
+    const simulators = new Map([...built.simulators].map(([name, s]) => [name, s.url]));
+    return { url: gateway.url, tokens, simulators, stop: () => runAll(cleanup) };
   } catch (error) {
     await runAll(cleanup);
     throw error;

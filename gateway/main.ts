@@ -7,7 +7,7 @@ import { startHubProcess } from './hub-process.ts';
 await runEntryPoint('gateway', async () => {
   const config = loadConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL, 'gateway');
-  const hub = await startHubProcess(config, logger, { workers: false });
+  const hub = await startHubProcess(config, logger, { workers: false, env: process.env });
   logger.info({ url: hub.url }, 'gateway listening');
   return hub;
 });

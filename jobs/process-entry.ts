@@ -1,3 +1,4 @@
+import { AdapterConfigError } from '../adapters/registry.ts';
 import { CatalogueSeedError } from '../db/seed/seed-catalogue.ts';
 import { ConfigError } from './config.ts';
 import { RedisNotReadyError } from './redis.ts';
@@ -17,7 +18,8 @@ export async function runEntryPoint(
     if (
       error instanceof ConfigError ||
       error instanceof RedisNotReadyError ||
-      error instanceof CatalogueSeedError
+      error instanceof CatalogueSeedError ||
+      error instanceof AdapterConfigError
     ) {
       console.error(`${name} cannot start: ${error.message}`);
       process.exit(2);

@@ -1,4 +1,5 @@
 import type { SubschemaConfig } from '@graphql-tools/delegate';
+import type { DepartmentAdapter } from '../adapters/kit/adapter-contract.ts';
 import { buildHubSchema } from './hub/hub-subschema.ts';
 
 /**
@@ -16,4 +17,10 @@ export const hubSubschema: SubschemaContribution = {
   build: () => ({ schema: buildHubSchema() }),
 };
 
-export const subschemaRegistry: SubschemaContribution[] = [hubSubschema];
+/** The hub's own subschema and every department adapter's, in that order. */
+export function gatewaySubschemas(adapters: readonly DepartmentAdapter[]): SubschemaContribution[] {
+  const departments = adapters.flatMap((a) =>
+    a.subschema ? [{ name: a.name, build: () => a.subschema!() }] : [],
+  );
+  return [hubSubschema, ...departments];
+}

@@ -61,6 +61,7 @@ describe('entry points', () => {
       const hub = run('gateway/all-in-one.ts', env);
       const [, url] = await waitFor(hub, /GraphQL +(http:\/\/\S+)\/graphql/, 60_000);
       expect(hub.output()).toMatch(/embedded PGlite/);
+      expect(hub.output()).toMatch(/simulated tax +http:\/\/127\.0\.0\.1:\d+/);
       expect(hub.output()).toMatch(/clerk +王敏\n +ey[\w-]+\.[\w-]+\.[\w-]+/);
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -85,6 +86,23 @@ describe('entry points', () => {
     expect(bad.output()).toMatch(/PORT:/);
     expect(bad.output()).toMatch(/REDIS_URL: must be a redis:\/\//);
   });
+
+  it('in production a department without its URL stops the start, naming the variable', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'owh-prod-'));
+    dirs.push(dataDir);
+    const jwks = JSON.stringify({
+      keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'k1' }],
+    });
+    const gateway = run('gateway/main.ts', {
+      NODE_ENV: 'production',
+      AUTH_JWKS: jwks,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      REDIS_URL: TEST_REDIS_URL,
+    });
+    expect(await gateway.exited).toBe(2);
+    expect(gateway.output()).toMatch(/TAX_BASE_URL: the URL of the tax system is required/);
+  }, 60_000);
 
   it('an unreachable Redis stops the start with how to start one', async () => {
     const port = await freePort();

@@ -7,10 +7,12 @@ import { CaseMaterial } from './case-material.ts';
 import { CaseSuspension } from './case-suspension.ts';
 import { ChecklistMaterial } from './checklist-material.ts';
 import { Department } from './department.ts';
+import { DepartmentCall } from './department-call.ts';
 import { ExpressPackage } from './express-package.ts';
 import { Hall } from './hall.ts';
 import { HolidaySchedule } from './holiday-schedule.ts';
 import { OutboxEvent } from './outbox-event.ts';
+import { PersonalDataAccess } from './personal-data-access.ts';
 import { SequenceCounter } from './sequence-counter.ts';
 import { ServiceItem } from './service-item.ts';
 import { ServiceItemVersion } from './service-item-version.ts';
@@ -26,10 +28,12 @@ export {
   CaseSuspension,
   ChecklistMaterial,
   Department,
+  DepartmentCall,
   ExpressPackage,
   Hall,
   HolidaySchedule,
   OutboxEvent,
+  PersonalDataAccess,
   SequenceCounter,
   ServiceItem,
   ServiceItemVersion,
@@ -55,4 +59,6 @@ export const entities = [
   ExpressPackage,
   HolidaySchedule,
   OutboxEvent,
+  PersonalDataAccess,
+  DepartmentCall,
 ];

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
+import type { DepartmentAdapter } from '../../adapters/kit/adapter-contract.ts';
 import { createLogger } from '../../adapters/kit/logger.ts';
 import { type RunningGateway, startGateway } from '../../gateway/app.ts';
 import { createVerifier, signActorToken } from '../../gateway/auth/actor-token.ts';
@@ -44,6 +45,7 @@ export interface TestHub {
 export interface TestHubOptions {
   env?: Record<string, string>;
   subschemas?: SubschemaContribution[];
+  adapters?: DepartmentAdapter[];
   /** Share a database between hubs of one file. */
   db?: TestDatabase;
 }
@@ -75,6 +77,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
         verifier: createVerifier(jwksOf(key), config.AUTH_ISSUER, config.AUTH_AUDIENCE),
         logger: createLogger(config.LOG_LEVEL),
         ...(options.subschemas ? { subschemas: options.subschemas } : {}),
+        ...(options.adapters ? { adapters: options.adapters } : {}),
       },
       { host: '127.0.0.1', port: 0 },
     );

@@ -1,0 +1,133 @@
+import type { SubschemaConfig } from '@graphql-tools/delegate';
+
+/**
+ * The one interface every department adapter implements. The gateway and the jobs loop over the
+ * registry of adapters and never name a department; everything department-specific lives in the
+ * adapter's folder.
+ */
+
+/** A material as a department receives it: metadata and, for electronic ones, where to fetch the file. */
+export interface PackageMaterial {
+  code: string;
+  name: string;
+  medium: 'paper' | 'electronic';
+  copies: number;
+  sha256: string | null;
+  mediaType: string | null;
+}
+
+/** What the hub sends a department for one case (one department task). */
+export interface CasePackage {
+  caseNumber: string;
+  /** Unique per department task; the department applies a package once per key. */
+  idempotencyKey: string;
+  itemCode: string;
+  itemName: string;
+  acceptedOn: string;
+  applicant: { name: string; idType: 'citizen_id' | 'credit_code'; idNumber: string };
+  materials: PackageMaterial[];
+}
+
+export type SubmitResult = { departmentRef: string; status: 'received' | 'duplicate' };
+
+/** A department's decision, mapped to the hub's terms. */
+export interface DepartmentDecision {
+  departmentRef: string;
+  caseNumber: string;
+  outcome: 'approved' | 'rejected' | 'in_review';
+  reasons: string[];
+  decidedAt: string | null;
+  /** Name and number of the result document or certificate, when approved. */
+  result: { name: string; number: string } | null;
+}
+
+export interface AdapterHealth {
+  department: string;
+  state: 'up' | 'degraded' | 'down';
+  detail: string;
+  checkedAt: string;
+}
+
+/** One call to a department system, as recorded (no personal data: ids, paths, outcomes). */
+export interface DepartmentCallRecord {
+  department: string;
+  caseNumber: string | null;
+  operation: string;
+  method: string;
+  path: string;
+  requestBytes: number;
+  status: number | null;
+  outcome: 'ok' | 'transient' | 'permanent' | 'unavailable' | 'malformed';
+  error: string | null;
+  startedAt: Date;
+  durationMs: number;
+  attempt: number;
+}
+
+export interface CallRecorder {
+  record(call: DepartmentCallRecord): void;
+}
+
+/** Who an applicant is, for a department query the actor may make (checked and audited by the hub). */
+export interface IdentityResolver {
+  resolve(
+    context: unknown,
+    applicantIds: readonly string[],
+    purpose: string,
+  ): Promise<Map<string, { idType: 'citizen_id' | 'credit_code'; idNumber: string }>>;
+}
+
+export interface AdapterDeps {
+  recorder: CallRecorder;
+  identities: IdentityResolver;
+}
+
+export interface DepartmentAdapter {
+  /** Short name, e.g. `tax`; also its subschema's name. */
+  name: string;
+  /** Catalogue department codes whose tasks this adapter carries. */
+  departmentCodes: string[];
+  submit(pkg: CasePackage): Promise<SubmitResult>;
+  /** Pull adapters: decisions changed since the cursor (and the next cursor). */
+  pullDecisions?(cursor: string | null): Promise<{ decisions: DepartmentDecision[]; cursor: string | null }>;
+  health(): Promise<AdapterHealth>;
+  /** The department's part of the one schema, with its merge rules. */
+  subschema?(): SubschemaConfig;
+}
+
+/** Faults every simulator can be switched into, per run (the conformance suite drives them). */
+export interface SimulatorFaults {
+  /** Added to every answer. */
+  latencyMs: number;
+  /** Every request answered 503. */
+  down: boolean;
+  /** Requests never answered. */
+  hang: boolean;
+  /** Answers that cannot be parsed. */
+  malformed: boolean;
+  /** Submissions rejected as invalid (a 4xx-type answer). */
+  rejectSubmissions: boolean;
+}
+
+/** A running simulated department system (ours, for development, the demo and tests). */
+export interface RunningSimulator {
+  url: string;
+  setFaults(faults: Partial<SimulatorFaults>): void;
+  /** Applications the system holds, one per idempotency key however often it was sent. */
+  submissions(): { idempotencyKey: string; departmentRef: string; caseNumber: string }[];
+  /** Requests received per route. */
+  calls(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+/**
+ * How the registry builds an adapter: its settings (parsed from the environment), the variable that
+ * holds its system's URL, and its simulator, started instead when that variable is unset.
+ */
+export interface AdapterDefinition<Config> {
+  name: string;
+  config: { parse(env: Record<string, string | undefined>): Config };
+  baseUrlVariable: string;
+  create(config: Config, baseUrl: string, deps: AdapterDeps): DepartmentAdapter;
+  startSimulator(): Promise<RunningSimulator>;
+}
