@@ -82,6 +82,30 @@ export interface AdapterDeps {
   identities: IdentityResolver;
 }
 
+/** Something a department pushed to the hub (a decision, a tracking event …), parsed from a callback. */
+export interface DepartmentEvent {
+  /** e.g. `decision`, `tracking`. */
+  type: string;
+  /** The department's reference of the application or shipment. */
+  departmentRef: string;
+  caseNumber: string | null;
+  occurredAt: string;
+  /** Department sequence or version, so an out-of-date event can be told from a newer one. */
+  sequence: number;
+  /** For `decision` events: the decision in the hub's terms. */
+  decision?: DepartmentDecision;
+  /** Other facts of the event, in the hub's terms (never identity numbers). */
+  data: Record<string, unknown>;
+}
+
+/** Push adapters: how the hub verifies and reads the department's signed callbacks. */
+export interface CallbackSpec {
+  /** Shared secret of the Standard Webhooks signatures (webhook-id, webhook-timestamp, webhook-signature). */
+  secret: string;
+  /** Reads a verified body; throws DepartmentError('malformed') when it cannot. */
+  parse(body: Buffer): DepartmentEvent[];
+}
+
 export interface DepartmentAdapter {
   /** Short name, e.g. `tax`; also its subschema's name. */
   name: string;
@@ -93,6 +117,8 @@ export interface DepartmentAdapter {
   health(): Promise<AdapterHealth>;
   /** The department's part of the one schema, with its merge rules. */
   subschema?(): SubschemaConfig;
+  /** Push adapters: callbacks arrive at POST /callbacks/<name>. */
+  callbacks?: CallbackSpec;
 }
 
 /** Faults every simulator can be switched into, per run (the conformance suite drives them). */
@@ -117,6 +143,13 @@ export interface RunningSimulator {
   submissions(): { idempotencyKey: string; departmentRef: string; caseNumber: string }[];
   /** Requests received per route. */
   calls(): Record<string, number>;
+  /** Push simulators: where to send callbacks (the hub's POST /callbacks/<name>). */
+  setCallbackUrl?(url: string): void;
+  /** Push simulators: a correctly signed callback carrying these events, for the conformance suite. */
+  signedCallback?(events: { departmentRef: string; caseNumber: string; type: string; sequence: number }[]): {
+    headers: Record<string, string>;
+    body: string;
+  };
   close(): Promise<void>;
 }
 
