@@ -18,6 +18,7 @@ import { forkEm, type HubOrm } from '../db/orm.ts';
 import type { HubContext } from '../schema/context.ts';
 import { gatewaySubschemas, type SubschemaContribution } from '../schema/subschemas.ts';
 import { AuthenticationError, actorFromAuthorization, type TokenVerifier } from './auth/actor-token.ts';
+import { callbacksRouter } from './callbacks.ts';
 import { type HubConfig, isProduction } from './config.ts';
 import { documentsRouter } from './documents-route.ts';
 import { createErrorFormatter } from './errors.ts';
@@ -111,6 +112,7 @@ export async function startGateway(
   );
   app.use(uploadsRouter({ orm: deps.orm, blobs, verifier: deps.verifier }));
   app.use(documentsRouter({ orm: deps.orm, blobs, verifier: deps.verifier }));
+  app.use(callbacksRouter({ orm: deps.orm, adapters, logger }));
   app.use('/graphiql', graphiqlRouter('/graphql'));
   app.get('/', (_req, res) => res.redirect(302, '/graphiql'));
   app.use(

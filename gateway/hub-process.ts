@@ -56,6 +56,9 @@ export async function startHubProcess(
       { host: config.HOST, port: config.PORT },
     );
     cleanup.unshift(() => gateway.close());
+    // Simulated push departments deliver their callbacks to this gateway.
+    for (const [name, simulator] of built.simulators)
+      simulator.setCallbackUrl?.(`${gateway.url}/callbacks/${name}`);
     let workers: RunningWorkers | null = null;
     if (options.workers) {
       workers = startWorkers(jobDefinitions, {

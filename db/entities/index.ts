@@ -1,5 +1,6 @@
 import { Applicant } from './applicant.ts';
 import { Blob } from './blob.ts';
+import { CallbackReceipt } from './callback-receipt.ts';
 import { Case } from './case.ts';
 import { CaseDocument } from './case-document.ts';
 import { CaseEvent } from './case-event.ts';
@@ -21,6 +22,7 @@ import { Zone } from './zone.ts';
 export {
   Applicant,
   Blob,
+  CallbackReceipt,
   Case,
   CaseDocument,
   CaseEvent,
@@ -61,4 +63,5 @@ export const entities = [
   OutboxEvent,
   PersonalDataAccess,
   DepartmentCall,
+  CallbackReceipt,
 ];

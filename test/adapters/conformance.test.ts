@@ -9,6 +9,9 @@ import type {
 } from '../../adapters/kit/adapter-contract.ts';
 import { DepartmentError } from '../../adapters/kit/department-error.ts';
 import { adapterDefinitions } from '../../adapters/registry.ts';
+import { CallbackReceipt } from '../../db/entities/callback-receipt.ts';
+import { forkEm } from '../../db/orm.ts';
+import { startTestHub, type TestHub } from '../kit/test-hub.ts';
 
 /**
  * The conformance suite: what every adapter in the registry must do against its own simulator.
@@ -130,5 +133,75 @@ for (const definition of adapterDefinitions as AdapterDefinition<unknown>[]) {
       expect(error.state).toBe('down');
       expect(Date.now() - started).toBeLessThan(15_000);
     }, 20_000);
+  });
+
+  describe(`adapter callbacks: ${definition.name}`, () => {
+    let simulator: RunningSimulator;
+    let hub: TestHub | null = null;
+    let pushes = false;
+    beforeAll(async () => {
+      simulator = await definition.startSimulator();
+      const adapter = definition.create(definition.config.parse({}), simulator.url, {
+        recorder: { record: () => {} },
+        identities: { resolve: async () => new Map() },
+      });
+      hub = await startTestHub({ adapters: [adapter] });
+      pushes = Boolean(adapter.callbacks);
+    });
+    afterAll(async () => {
+      await hub?.close();
+      await simulator?.close();
+    });
+
+    async function deliver(headers: Record<string, string>, body: string) {
+      const response = await fetch(`${hub!.url}/callbacks/${definition.name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    }
+
+    it('accepts a signed callback once, ignores its repeat, and refuses forged or replayed ones with an audit record', async () => {
+      if (!pushes) {
+        // A pull adapter takes no callbacks: anything posted in its name is refused.
+        const response = await deliver({}, '{}');
+        expect(response.status).toBe(404);
+        return;
+      }
+      expect(simulator.signedCallback).toBeDefined();
+      if (!hub || !simulator.signedCallback) return;
+      const event = {
+        departmentRef: 'REF-1',
+        caseNumber: '410900-20261125-000001',
+        type: 'decision',
+        sequence: 1,
+      };
+      const valid = simulator.signedCallback([event]);
+      expect(await deliver(valid.headers, valid.body)).toEqual({
+        status: 200,
+        body: { accepted: 1, duplicate: false },
+      });
+      expect(await deliver(valid.headers, valid.body)).toEqual({
+        status: 200,
+        body: { accepted: 1, duplicate: true },
+      });
+      const forged = await deliver(valid.headers, valid.body.replace('REF-1', 'REF-2'));
+      expect(forged.status).toBe(401);
+      const stale = simulator.signedCallback([{ ...event, sequence: 2 }]);
+      const replayed = await deliver(
+        { ...stale.headers, 'webhook-timestamp': String(Math.floor(Date.now() / 1000) - 600) },
+        stale.body,
+      );
+      expect(replayed.status).toBe(401);
+      const receipts = await forkEm(hub.db.orm).find(
+        CallbackReceipt,
+        { adapter: definition.name },
+        { orderBy: { id: 'asc' } },
+      );
+      expect(receipts.map((r) => r.verdict)).toEqual(['accepted', 'rejected', 'rejected']);
+      expect(receipts[1]!.reason).toMatch(/signature does not match/);
+      expect(receipts[2]!.reason).toMatch(/tolerance/);
+    });
   });
 }
