@@ -44,7 +44,9 @@ export async function buildAdapters(
     try {
       configs.set(definition.name, definition.config.parse(env));
     } catch (error) {
-      problems.push(`${definition.name}: ${(error as Error).message}`);
+      const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+      if (issues) for (const i of issues) problems.push(`${i.path.join('.')}: ${i.message}`);
+      else problems.push(`${definition.name}: ${(error as Error).message}`);
     }
     if (!env[definition.baseUrlVariable] && !options.simulate) {
       problems.push(`${definition.baseUrlVariable}: the URL of the ${definition.name} system is required`);

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { AdapterConfigError, buildAdapters } from './registry.ts';
+
+const deps = { recorder: { record: () => {} }, identities: { resolve: async () => new Map() } };
+
+describe('building the adapters', () => {
+  it('names every bad or missing department setting at once', async () => {
+    const error = await buildAdapters({ TAX_TIMEOUT_MS: 'soon' }, deps, { simulate: false }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AdapterConfigError);
+    const problems = (error as AdapterConfigError).problems;
+    expect(problems.some((p) => p.startsWith('TAX_TIMEOUT_MS:'))).toBe(true);
+    expect(problems).toContain('TAX_BASE_URL: the URL of the tax system is required');
+  });
+
+  it('starts a simulator for each department without a URL, and closes them', async () => {
+    const built = await buildAdapters({}, deps, { simulate: true });
+    try {
+      expect(built.adapters.map((a) => a.name)).toEqual([...built.simulators.keys()]);
+      for (const adapter of built.adapters) expect((await adapter.health()).state).toBe('up');
+    } finally {
+      await built.close();
+    }
+  });
+});
