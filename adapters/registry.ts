@@ -4,13 +4,17 @@ import type {
   DepartmentAdapter,
   RunningSimulator,
 } from './kit/adapter-contract.ts';
+import { publicSecurityAdapter } from './public-security/index.ts';
 import { taxAdapter } from './tax/index.ts';
 
 /**
  * Every department adapter. Wiring a new department means adding its folder and one line here; the
  * gateway (subschemas, health) and the jobs (submit, pull) loop over this list.
  */
-export const adapterDefinitions: AdapterDefinition<unknown>[] = [taxAdapter as AdapterDefinition<unknown>];
+export const adapterDefinitions: AdapterDefinition<unknown>[] = [
+  taxAdapter as AdapterDefinition<unknown>,
+  publicSecurityAdapter as AdapterDefinition<unknown>,
+];
 
 export class AdapterConfigError extends Error {
   readonly problems: string[];

@@ -1,0 +1,161 @@
+import type { CasePackage, DepartmentDecision, DepartmentEvent } from '../kit/adapter-contract.ts';
+
+/** Pure mappings between the hub's model and the public security bureau's (SOAP fields, callback JSON). */
+
+/** The bureau's identity document codes (as on electronic certificates: 111 citizen ID, 001 credit code). */
+const ID_TYPE_CODES = { citizen_id: '111', credit_code: '001' } as const;
+
+/** The fields of a SubmitApplication request, in the bureau's terms. */
+export interface SubmitApplicationFields {
+  idempotencyKey: string;
+  caseRef: string;
+  itemCode: string;
+  itemName: string;
+  acceptedOn: string;
+  applicant: { idType: '111' | '001'; idNumber: string; name: string };
+  materials: {
+    code: string;
+    name: string;
+    medium: 'PAPER' | 'ELECTRONIC';
+    copies: number;
+    sha256: string | null;
+    mediaType: string | null;
+  }[];
+}
+
+export type ApplicationStatusCode = 'RECEIVED' | 'IN_REVIEW' | 'APPROVED' | 'REJECTED';
+
+/** A GetApplicationStatus answer, as the client reads it. */
+export interface ApplicationStatusView {
+  applicationId: string;
+  caseRef: string;
+  status: ApplicationStatusCode;
+  reasons: string[];
+  decidedAt: string | null;
+  certificate: { name: string; number: string } | null;
+  sequence: number;
+}
+
+export type HouseholdStatusCode = 'NORMAL' | 'MIGRATED_OUT' | 'DECEASED';
+
+/** One person's household registration (户籍登记) as the bureau answers it. */
+export interface HouseholdRecord {
+  idNumber: string;
+  address: string;
+  relationToHead: string;
+  policeStation: string;
+  status: HouseholdStatusCode;
+}
+
+interface CallbackEventCommon {
+  applicationId: string;
+  caseRef: string;
+  /** The bureau's sequence, increasing with every change of an application. */
+  sequence: number;
+  occurredAt: string;
+}
+
+/** An event of a callback body, as the client has checked it. */
+export type CallbackEventView =
+  | (CallbackEventCommon & {
+      type: 'decision';
+      status: 'approved' | 'rejected';
+      reasons: string[];
+      certificate: { name: string; number: string } | null;
+    })
+  | (CallbackEventCommon & { type: 'progress'; stage: string })
+  /** An event type this adapter does not know yet: passed on with its common facts only. */
+  | (CallbackEventCommon & { type: 'other'; name: string });
+
+export function toSubmitApplication(pkg: CasePackage): SubmitApplicationFields {
+  return {
+    idempotencyKey: pkg.idempotencyKey,
+    caseRef: pkg.caseNumber,
+    itemCode: pkg.itemCode,
+    itemName: pkg.itemName,
+    acceptedOn: pkg.acceptedOn,
+    applicant: {
+      idType: ID_TYPE_CODES[pkg.applicant.idType],
+      idNumber: pkg.applicant.idNumber,
+      name: pkg.applicant.name,
+    },
+    materials: pkg.materials.map((m) => ({
+      code: m.code,
+      name: m.name,
+      medium: m.medium === 'paper' ? 'PAPER' : 'ELECTRONIC',
+      copies: m.copies,
+      sha256: m.sha256,
+      mediaType: m.mediaType,
+    })),
+  };
+}
+
+function outcomeOf(status: ApplicationStatusCode | 'approved' | 'rejected'): DepartmentDecision['outcome'] {
+  switch (status) {
+    case 'APPROVED':
+    case 'approved':
+      return 'approved';
+    case 'REJECTED':
+    case 'rejected':
+      return 'rejected';
+    case 'RECEIVED':
+    case 'IN_REVIEW':
+      return 'in_review';
+  }
+}
+
+/** A GetApplicationStatus answer in the hub's terms. */
+export function fromApplicationStatus(view: ApplicationStatusView): DepartmentDecision {
+  const outcome = outcomeOf(view.status);
+  return {
+    departmentRef: view.applicationId,
+    caseNumber: view.caseRef,
+    outcome,
+    reasons: view.reasons,
+    decidedAt: outcome === 'in_review' ? null : view.decidedAt,
+    result: outcome === 'approved' ? view.certificate : null,
+  };
+}
+
+/** Callback events in the hub's terms; the bureau's sequence orders events that arrive out of order. */
+export function fromCallbackEvents(events: CallbackEventView[]): DepartmentEvent[] {
+  return events.map((event) => {
+    const common = {
+      departmentRef: event.applicationId,
+      caseNumber: event.caseRef,
+      occurredAt: event.occurredAt,
+      sequence: event.sequence,
+    };
+    if (event.type === 'progress') return { type: 'progress', ...common, data: { stage: event.stage } };
+    if (event.type === 'other') return { type: event.name, ...common, data: {} };
+    const outcome = outcomeOf(event.status);
+    return {
+      type: 'decision',
+      ...common,
+      decision: {
+        departmentRef: event.applicationId,
+        caseNumber: event.caseRef,
+        outcome,
+        reasons: event.reasons,
+        decidedAt: event.occurredAt,
+        result: outcome === 'approved' ? event.certificate : null,
+      },
+      data: {},
+    };
+  });
+}
+
+/**
+ * The household registration shown on an applicant. The identity number is left out: the front end
+ * already knows whom it asked about.
+ */
+export function toHouseholdRegistration(record: HouseholdRecord, checkedAt: Date) {
+  return {
+    address: record.address,
+    relationToHead: record.relationToHead,
+    headOfHousehold: record.relationToHead === '户主',
+    policeStation: record.policeStation,
+    status: record.status,
+    checkedAt: checkedAt.toISOString(),
+  };
+}
