@@ -4,6 +4,8 @@ import type {
   DepartmentAdapter,
   RunningSimulator,
 } from './kit/adapter-contract.ts';
+import { postAdapter } from './post/index.ts';
+import { provincialAdapter } from './provincial/index.ts';
 import { publicSecurityAdapter } from './public-security/index.ts';
 import { taxAdapter } from './tax/index.ts';
 
@@ -14,6 +16,8 @@ import { taxAdapter } from './tax/index.ts';
 export const adapterDefinitions: AdapterDefinition<unknown>[] = [
   taxAdapter as AdapterDefinition<unknown>,
   publicSecurityAdapter as AdapterDefinition<unknown>,
+  postAdapter as AdapterDefinition<unknown>,
+  provincialAdapter as AdapterDefinition<unknown>,
 ];
 
 export class AdapterConfigError extends Error {

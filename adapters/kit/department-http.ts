@@ -199,8 +199,19 @@ function describeNetworkError(error: unknown): string {
 function rejectionReason(text: string, status: number): string {
   try {
     const body = JSON.parse(text) as { message?: unknown; error?: unknown; errors?: unknown };
-    if (typeof body.message === 'string') return body.message;
-    if (typeof body.error === 'string') return body.error;
+    // Field-level errors (`[{field, message}]`) are what a clerk needs to fix a record, so they are kept.
+    const fields = Array.isArray(body.errors)
+      ? body.errors
+          .filter(
+            (e): e is { field: string; message: string } =>
+              typeof e?.field === 'string' && typeof e?.message === 'string',
+          )
+          .map((e) => `${e.field}: ${e.message}`)
+          .join('; ')
+      : '';
+    const summary =
+      typeof body.message === 'string' ? body.message : typeof body.error === 'string' ? body.error : null;
+    if (summary !== null || fields) return [summary, fields].filter(Boolean).join(': ').slice(0, 2000);
   } catch {
     // not JSON: fall through
   }

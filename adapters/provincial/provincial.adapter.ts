@@ -1,0 +1,61 @@
+import type { AdapterDeps, AdapterHealth, DepartmentAdapter, SubmitResult } from '../kit/adapter-contract.ts';
+import { ProvincialClient } from './provincial.client.ts';
+import type { ProvincialConfig } from './provincial.config.ts';
+import { type PreAcceptanceResult, toAcceptanceRecord, toPreAcceptanceRecord } from './provincial.mapping.ts';
+
+export type ProvincialAdapter = DepartmentAdapter & {
+  client: ProvincialClient;
+  /** Records an online pre-acceptance result on the platform (R-F5), once per idempotency key. */
+  recordPreAcceptance(result: PreAcceptanceResult): Promise<SubmitResult>;
+};
+
+/**
+ * The provincial service platform (河南政务服务网): not a catalogue department and never decides;
+ * the hall records every acceptance (R-F1) and online pre-acceptance result (R-F5) there.
+ */
+export function createProvincialAdapter(
+  config: ProvincialConfig & { PROVINCIAL_BASE_URL: string },
+  deps: AdapterDeps,
+): ProvincialAdapter {
+  const client = new ProvincialClient({
+    baseUrl: config.PROVINCIAL_BASE_URL,
+    token: config.PROVINCIAL_TOKEN,
+    recorder: deps.recorder,
+    resilience: {
+      headersTimeoutMs: config.PROVINCIAL_TIMEOUT_MS,
+      bodyTimeoutMs: config.PROVINCIAL_TIMEOUT_MS,
+      maxAttempts: config.PROVINCIAL_MAX_ATTEMPTS,
+      concurrency: config.PROVINCIAL_CONCURRENCY,
+    },
+  });
+
+  return {
+    name: 'provincial',
+    departmentCodes: [],
+    client,
+    async submit(pkg) {
+      const answer = await client.recordAcceptance(toAcceptanceRecord(pkg), pkg.idempotencyKey);
+      return { departmentRef: answer.recordId, status: answer.replayed ? 'duplicate' : 'received' };
+    },
+    async recordPreAcceptance(result) {
+      const answer = await client.recordPreAcceptance(toPreAcceptanceRecord(result), result.idempotencyKey);
+      return { departmentRef: answer.recordId, status: answer.replayed ? 'duplicate' : 'received' };
+    },
+    async health(): Promise<AdapterHealth> {
+      const checkedAt = new Date().toISOString();
+      if (client.http.circuit === 'open')
+        return { department: 'provincial', state: 'down', detail: 'circuit open after failures', checkedAt };
+      try {
+        await client.ping();
+        return {
+          department: 'provincial',
+          state: client.http.circuit === 'closed' ? 'up' : 'degraded',
+          detail: 'answers',
+          checkedAt,
+        };
+      } catch (error) {
+        return { department: 'provincial', state: 'down', detail: (error as Error).message, checkedAt };
+      }
+    },
+  };
+}
