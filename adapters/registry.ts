@@ -1,3 +1,4 @@
+import { backOfficeAdapter } from './back-office/index.ts';
 import type {
   AdapterDefinition,
   AdapterDeps,
@@ -18,6 +19,7 @@ export const adapterDefinitions: AdapterDefinition<unknown>[] = [
   publicSecurityAdapter as AdapterDefinition<unknown>,
   postAdapter as AdapterDefinition<unknown>,
   provincialAdapter as AdapterDefinition<unknown>,
+  backOfficeAdapter as AdapterDefinition<unknown>,
 ];
 
 export class AdapterConfigError extends Error {
@@ -56,7 +58,7 @@ export async function buildAdapters(
       if (issues) for (const i of issues) problems.push(`${i.path.join('.')}: ${i.message}`);
       else problems.push(`${definition.name}: ${(error as Error).message}`);
     }
-    if (!env[definition.baseUrlVariable] && !options.simulate) {
+    if (definition.baseUrlVariable && !env[definition.baseUrlVariable] && !options.simulate) {
       problems.push(`${definition.baseUrlVariable}: the URL of the ${definition.name} system is required`);
     }
   }
@@ -65,13 +67,13 @@ export async function buildAdapters(
   const adapters: DepartmentAdapter[] = [];
   try {
     for (const definition of definitions) {
-      let url = env[definition.baseUrlVariable];
-      if (!url) {
+      let url = definition.baseUrlVariable ? env[definition.baseUrlVariable] : '';
+      if (url === undefined && definition.startSimulator) {
         const simulator = await definition.startSimulator();
         simulators.set(definition.name, simulator);
         url = simulator.url;
       }
-      adapters.push(definition.create(configs.get(definition.name), url, deps));
+      adapters.push(definition.create(configs.get(definition.name), url ?? '', deps));
     }
   } catch (error) {
     await Promise.all([...simulators.values()].map((s) => s.close()));

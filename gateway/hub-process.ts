@@ -1,6 +1,7 @@
 import type { Logger } from '../adapters/kit/logger.ts';
 import { buildAdapters } from '../adapters/registry.ts';
 import { createIdentityResolver } from '../db/departments/applicant-identities.ts';
+import { createBackOfficeStore } from '../db/departments/back-office.ts';
 import { createCallRecorder } from '../db/departments/call-recorder.ts';
 import { connectDatabase, describeDatabase } from '../db/orm.ts';
 import { prepareDatabase } from '../db/prepare.ts';
@@ -44,7 +45,7 @@ export async function startHubProcess(
     // Outside production a department without a configured URL gets its simulator.
     const built = await buildAdapters(
       options.env,
-      { recorder, identities: createIdentityResolver(orm) },
+      { recorder, identities: createIdentityResolver(orm), backOffice: createBackOfficeStore(orm) },
       { simulate: config.NODE_ENV !== 'production' },
     );
     cleanup.unshift(() => built.close());

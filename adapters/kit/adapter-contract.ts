@@ -19,6 +19,8 @@ export interface PackageMaterial {
 /** What the hub sends a department for one case (one department task). */
 export interface CasePackage {
   caseNumber: string;
+  /** The catalogue department whose task this is. */
+  departmentCode: string;
   /** Unique per department task; the department applies a package once per key. */
   idempotencyKey: string;
   itemCode: string;
@@ -77,9 +79,22 @@ export interface IdentityResolver {
   ): Promise<Map<string, { idType: 'citizen_id' | 'credit_code'; idNumber: string }>>;
 }
 
+/**
+ * The hub's own back office, for departments without an approval system: their tasks are kept by
+ * the hub and decided by their reviewers through the gateway.
+ */
+export interface BackOfficeStore {
+  /** Creates the task once per idempotency key. */
+  createTask(pkg: CasePackage): Promise<{ taskId: string; created: boolean }>;
+  /** Tasks decided since the cursor, in decision order. */
+  decisionsSince(cursor: string | null): Promise<{ decisions: DepartmentDecision[]; cursor: string | null }>;
+}
+
 export interface AdapterDeps {
   recorder: CallRecorder;
   identities: IdentityResolver;
+  /** Present where the hub runs its back office (the gateway and the workers). */
+  backOffice?: BackOfficeStore;
 }
 
 /** Something a department pushed to the hub (a decision, a tracking event …), parsed from a callback. */
@@ -111,6 +126,8 @@ export interface DepartmentAdapter {
   name: string;
   /** Catalogue department codes whose tasks this adapter carries. */
   departmentCodes: string[];
+  /** Carries the tasks of every department no other adapter names (the hub's back office). */
+  fallback?: boolean;
   submit(pkg: CasePackage): Promise<SubmitResult>;
   /** Pull adapters: decisions changed since the cursor (and the next cursor). */
   pullDecisions?(cursor: string | null): Promise<{ decisions: DepartmentDecision[]; cursor: string | null }>;
@@ -160,7 +177,8 @@ export interface RunningSimulator {
 export interface AdapterDefinition<Config> {
   name: string;
   config: { parse(env: Record<string, string | undefined>): Config };
-  baseUrlVariable: string;
+  /** null for the hub's own back office, which is no remote system. */
+  baseUrlVariable: string | null;
   create(config: Config, baseUrl: string, deps: AdapterDeps): DepartmentAdapter;
-  startSimulator(): Promise<RunningSimulator>;
+  startSimulator: (() => Promise<RunningSimulator>) | null;
 }

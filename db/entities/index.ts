@@ -9,6 +9,7 @@ import { CaseSuspension } from './case-suspension.ts';
 import { ChecklistMaterial } from './checklist-material.ts';
 import { Department } from './department.ts';
 import { DepartmentCall } from './department-call.ts';
+import { DepartmentTask } from './department-task.ts';
 import { ExpressPackage } from './express-package.ts';
 import { Hall } from './hall.ts';
 import { HolidaySchedule } from './holiday-schedule.ts';
@@ -31,6 +32,7 @@ export {
   ChecklistMaterial,
   Department,
   DepartmentCall,
+  DepartmentTask,
   ExpressPackage,
   Hall,
   HolidaySchedule,
@@ -64,4 +66,5 @@ export const entities = [
   PersonalDataAccess,
   DepartmentCall,
   CallbackReceipt,
+  DepartmentTask,
 ];

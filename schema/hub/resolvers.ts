@@ -8,9 +8,11 @@ import {
   MaterialCheckEntry,
 } from './resolvers/Case.ts';
 import { Department } from './resolvers/Department.ts';
+import { DepartmentTask } from './resolvers/DepartmentTask.ts';
 import { ExpressPackage } from './resolvers/ExpressPackage.ts';
 import { HolidaySchedule } from './resolvers/HolidaySchedule.ts';
 import { decideAcceptance } from './resolvers/Mutation/decide-acceptance.ts';
+import { decideDepartmentTask } from './resolvers/Mutation/decide-department-task.ts';
 import { decideImmediate } from './resolvers/Mutation/decide-immediate.ts';
 import { preAccept } from './resolvers/Mutation/pre-accept.ts';
 import { presentMaterials } from './resolvers/Mutation/present-materials.ts';
@@ -22,6 +24,7 @@ import { caseById } from './resolvers/Query/case.ts';
 import { caseByNumber } from './resolvers/Query/case-by-number.ts';
 import { cases } from './resolvers/Query/cases.ts';
 import { department } from './resolvers/Query/department.ts';
+import { departmentTasks } from './resolvers/Query/department-tasks.ts';
 import { departments } from './resolvers/Query/departments.ts';
 import { expressPackages } from './resolvers/Query/express-packages.ts';
 import { holidaySchedules } from './resolvers/Query/holiday-schedules.ts';
@@ -77,6 +80,7 @@ const enumValues = {
     NOT_PRESENTED: 'not_presented',
   },
   PackageStatus: { SIGNED_FOR: 'signed_for', REGISTERED: 'registered' },
+  TaskStatus: { PENDING: 'pending', APPROVED: 'approved', REJECTED: 'rejected' },
   DocumentKind: {
     ACCEPTANCE_NOTICE: 'acceptance_notice',
     CORRECTION_NOTICE: 'correction_notice',
@@ -104,6 +108,7 @@ export const hubResolvers: Resolvers = {
     expressPackages,
     holidaySchedules,
     addWorkingDays,
+    departmentTasks,
   },
   Mutation: {
     registerCase,
@@ -113,6 +118,7 @@ export const hubResolvers: Resolvers = {
     decideImmediate,
     signForExpressPackage,
     publishHolidaySchedule,
+    decideDepartmentTask,
   },
   Zone,
   Department,
@@ -125,4 +131,5 @@ export const hubResolvers: Resolvers = {
   MaterialCheckEntry,
   ExpressPackage,
   HolidaySchedule,
+  DepartmentTask,
 };

@@ -33,6 +33,7 @@ function packageFor(overrides: Partial<PostCasePackage> = {}): PostCasePackage {
   const caseNumber = `410900-20261125-${String(serial++).padStart(6, '0')}`;
   return {
     caseNumber,
+    departmentCode: 'tax',
     idempotencyKey: `task-${caseNumber}-post`,
     itemCode: 'QYKB-001',
     itemName: '企业设立登记',

@@ -23,6 +23,7 @@ function packageFor(overrides: Partial<CasePackage> = {}): CasePackage {
   const caseNumber = `410900-20261125-${String(serial++).padStart(6, '0')}`;
   return {
     caseNumber,
+    departmentCode: 'market_regulation',
     idempotencyKey: `task-${caseNumber}-provincial`,
     itemCode: 'QYKB-001',
     itemName: '企业设立登记',

@@ -54,6 +54,7 @@ function packageFor(overrides: Partial<CasePackage> = {}): CasePackage {
   const caseNumber = `410900-20261125-${randomUUID().slice(0, 6)}`;
   return {
     caseNumber,
+    departmentCode: 'public_security',
     idempotencyKey: `task-${caseNumber}-1`,
     itemCode: 'GASF-003',
     itemName: '普通护照签发',

@@ -182,6 +182,7 @@ describe('a new department wired without touching gateway/ or jobs/', () => {
     const [adapter] = built.adapters;
     await adapter!.submit({
       caseNumber: numbers[0]!,
+      departmentCode: 'archives',
       idempotencyKey: `archive-${numbers[0]}`,
       itemCode: TOLERANT_ITEM.code,
       itemName: TOLERANT_ITEM.name,
