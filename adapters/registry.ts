@@ -8,6 +8,7 @@ import type {
 import { postAdapter } from './post/index.ts';
 import { provincialAdapter } from './provincial/index.ts';
 import { publicSecurityAdapter } from './public-security/index.ts';
+import { realEstateAdapter } from './real-estate/index.ts';
 import { taxAdapter } from './tax/index.ts';
 
 /**
@@ -19,6 +20,7 @@ export const adapterDefinitions: AdapterDefinition<unknown>[] = [
   publicSecurityAdapter as AdapterDefinition<unknown>,
   postAdapter as AdapterDefinition<unknown>,
   provincialAdapter as AdapterDefinition<unknown>,
+  realEstateAdapter as AdapterDefinition<unknown>,
   backOfficeAdapter as AdapterDefinition<unknown>,
 ];
 
