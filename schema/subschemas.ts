@@ -14,7 +14,12 @@ export interface SubschemaContribution {
 
 export const hubSubschema: SubschemaContribution = {
   name: 'hub',
-  build: () => ({ schema: buildHubSchema() }),
+  // The hub owns Case and Applicant: their descriptions and field definitions win over what
+  // department subschemas repeat when they add fields to them.
+  build: () => ({
+    schema: buildHubSchema(),
+    merge: { Case: { canonical: true }, Applicant: { canonical: true } },
+  }),
 };
 
 /** The hub's own subschema and every department adapter's, in that order. */

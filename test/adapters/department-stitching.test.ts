@@ -111,3 +111,27 @@ describe('department data in the one schema (tax)', () => {
     }
   });
 });
+
+describe('the hub owns the types departments extend', () => {
+  it('keeps the hub descriptions of Applicant and Case in the one schema', async () => {
+    const { buildAdapters } = await import('../../adapters/registry.ts');
+    const built = await buildAdapters(
+      {},
+      { recorder: { record: () => {} }, identities: { resolve: async () => new Map() } },
+      { simulate: true },
+    );
+    const hub = await startTestHub({ adapters: built.adapters });
+    try {
+      const { body } = await hub.gql<{ applicant: { description: string }; case: { description: string } }>(
+        '{ applicant: __type(name: "Applicant") { description } case: __type(name: "Case") { description } }',
+      );
+      expect(body.data!.applicant.description).toBe('An applicant as the caller may see them.');
+      expect(body.data!.case.description).toBe(
+        'A case (办件): one application, from registration to decision.',
+      );
+    } finally {
+      await hub.close();
+      await built.close();
+    }
+  });
+});
