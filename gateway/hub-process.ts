@@ -5,6 +5,8 @@ import { createBackOfficeStore } from '../db/departments/back-office.ts';
 import { createCallRecorder } from '../db/departments/call-recorder.ts';
 import { connectDatabase, describeDatabase } from '../db/orm.ts';
 import { prepareDatabase } from '../db/prepare.ts';
+import { startOutboxRelay } from '../jobs/outbox-relay.ts';
+import { HubQueues } from '../jobs/queues.ts';
 import { assertRedisUsable, createRedisConnection } from '../jobs/redis.ts';
 import { jobDefinitions } from '../jobs/registry.ts';
 import { type RunningWorkers, startWorkers } from '../jobs/workers.ts';
@@ -68,9 +70,16 @@ export async function startHubProcess(
         orm,
         logger,
         concurrency: config.WORKER_CONCURRENCY,
+        adapters: built.adapters,
       });
       // Workers stop first: jobs in flight finish before the connections close.
       cleanup.unshift(() => workers!.close());
+      const queues = new HubQueues(redis, config.QUEUE_PREFIX);
+      const relay = startOutboxRelay(orm, queues, jobDefinitions, logger);
+      cleanup.unshift(async () => {
+        await relay.stop();
+        await queues.close();
+      });
     }
     const simulators = new Map([...built.simulators].map(([name, s]) => [name, s.url]));
     return { url: gateway.url, tokens, simulators, stop: () => runAll(cleanup) };

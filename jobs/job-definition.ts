@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { DepartmentAdapter } from '../adapters/kit/adapter-contract.ts';
 import type { Logger } from '../adapters/kit/logger.ts';
 import type { HubEntityManager } from '../db/orm.ts';
 
@@ -9,6 +10,8 @@ export interface JobContext {
   jobId: string;
   /** 1 on the first run, 2 on the first retry, … */
   attempt: number;
+  /** The department adapters of the registry. */
+  adapters: readonly DepartmentAdapter[];
 }
 
 /**
@@ -24,6 +27,8 @@ export interface JobDefinition<Payload = unknown> {
   attempts?: number;
   /** First retry delay in ms; doubles each retry, with jitter (default 2000). */
   backoffMs?: number;
+  /** Outbox topics that start this job (the relay enqueues it with `{ outboxId, caseId }`). */
+  topics?: string[];
   process(payload: Payload, context: JobContext): Promise<unknown>;
 }
 

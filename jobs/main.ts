@@ -1,10 +1,16 @@
 // Production entry point of a worker process; start as many as the load needs.
 import { createLogger } from '../adapters/kit/logger.ts';
+import { buildAdapters } from '../adapters/registry.ts';
 import { loadHolidayCalendar } from '../db/calendar/calendar-store.ts';
+import { createIdentityResolver } from '../db/departments/applicant-identities.ts';
+import { createBackOfficeStore } from '../db/departments/back-office.ts';
+import { createCallRecorder } from '../db/departments/call-recorder.ts';
 import { connectDatabase, forkEm } from '../db/orm.ts';
 import { pendingMigrations } from '../db/prepare.ts';
 import { ConfigError, loadWorkerConfig } from './config.ts';
+import { startOutboxRelay } from './outbox-relay.ts';
 import { runEntryPoint } from './process-entry.ts';
+import { HubQueues } from './queues.ts';
 import { assertRedisUsable, createRedisConnection } from './redis.ts';
 import { jobDefinitions } from './registry.ts';
 import { startWorkers } from './workers.ts';
@@ -22,18 +28,33 @@ async function start() {
     ]);
   }
   await loadHolidayCalendar(forkEm(orm));
+  const recorder = createCallRecorder(orm, (error) =>
+    logger.error({ err: error }, 'recording department calls failed'),
+  );
+  // A worker process talks to the configured department systems only (no simulators of its own).
+  const built = await buildAdapters(
+    process.env,
+    { recorder, identities: createIdentityResolver(orm), backOffice: createBackOfficeStore(orm) },
+    { simulate: false },
+  );
   const redis = createRedisConnection(config.REDIS_URL);
+  const queues = new HubQueues(redis, config.QUEUE_PREFIX);
+  const relay = startOutboxRelay(orm, queues, jobDefinitions, logger);
   const workers = startWorkers(jobDefinitions, {
     connection: redis,
     prefix: config.QUEUE_PREFIX,
     orm,
     logger,
     concurrency: config.WORKER_CONCURRENCY,
+    adapters: built.adapters,
   });
   logger.info({ queues: workers.queues }, 'workers running');
   return {
     async stop() {
+      await relay.stop();
       await workers.close();
+      await queues.close();
+      await recorder.flush();
       await redis.quit();
       await orm.close();
     },

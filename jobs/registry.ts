@@ -1,7 +1,5 @@
 import type { JobDefinition } from './job-definition.ts';
+import { transferMaterials } from './transfer-materials.job.ts';
 
-/**
- * Every job the workers run. Each job is one file beside this one (name, payload schema, processor);
- * adding a job means adding its definition here. Empty until the first pipeline lands.
- */
-export const jobDefinitions: JobDefinition<unknown>[] = [];
+/** Every job the workers run; each is one file beside this one (name, payload schema, processor). */
+export const jobDefinitions: JobDefinition<unknown>[] = [transferMaterials as JobDefinition<unknown>];

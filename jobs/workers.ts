@@ -1,5 +1,6 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { DepartmentAdapter } from '../adapters/kit/adapter-contract.ts';
 import type { Logger } from '../adapters/kit/logger.ts';
 import { forkEm, type HubOrm } from '../db/orm.ts';
 import type { JobDefinition } from './job-definition.ts';
@@ -9,6 +10,7 @@ export interface WorkerSettings {
   prefix: string;
   orm: HubOrm;
   logger: Logger;
+  adapters?: readonly DepartmentAdapter[];
   /** Jobs run at once per queue (default 4); per-queue overrides by queue name. */
   concurrency?: number;
   concurrencyByQueue?: Record<string, number>;
@@ -51,6 +53,7 @@ export function startWorkers(
           logger: settings.logger.child({ queue, job: job.name, jobId: job.id }),
           jobId: job.id ?? '',
           attempt: job.attemptsMade + 1,
+          adapters: settings.adapters ?? [],
         });
       },
       {

@@ -1,4 +1,11 @@
 import type { Actor } from '../actor.ts';
+
+/** Who a step is recorded for: a signed-in actor, or the hub's own workers (`system`). */
+export type Recorder = Pick<Actor, 'id'> & { role: Actor['role'] | 'system' };
+
+/** The hub's workers, when they record a step (a handover, a decision arriving). */
+export const SYSTEM_ACTOR: Recorder = { id: 'hub-worker', role: 'system' };
+
 import type { Case } from '../entities/case.ts';
 import { CaseEvent } from '../entities/case-event.ts';
 import { OutboxEvent } from '../entities/outbox-event.ts';
@@ -12,7 +19,7 @@ import { auditHash, GENESIS_HASH } from './case-audit.ts';
 export function recordEvent(
   em: HubEntityManager,
   hallCase: Case,
-  actor: Actor,
+  actor: Recorder,
   type: string,
   changes: Record<string, [unknown, unknown]>,
   options: { documentId?: string; note?: string; at?: Date } = {},

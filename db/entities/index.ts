@@ -2,6 +2,7 @@ import { Applicant } from './applicant.ts';
 import { Blob } from './blob.ts';
 import { CallbackReceipt } from './callback-receipt.ts';
 import { Case } from './case.ts';
+import { CaseDepartmentTask } from './case-department-task.ts';
 import { CaseDocument } from './case-document.ts';
 import { CaseEvent } from './case-event.ts';
 import { CaseMaterial } from './case-material.ts';
@@ -25,6 +26,7 @@ export {
   Blob,
   CallbackReceipt,
   Case,
+  CaseDepartmentTask,
   CaseDocument,
   CaseEvent,
   CaseMaterial,
@@ -67,4 +69,5 @@ export const entities = [
   DepartmentCall,
   CallbackReceipt,
   DepartmentTask,
+  CaseDepartmentTask,
 ];

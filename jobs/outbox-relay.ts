@@ -1,0 +1,96 @@
+import type { Logger } from '../adapters/kit/logger.ts';
+import { forkEm, type HubOrm } from '../db/orm.ts';
+import type { JobDefinition } from './job-definition.ts';
+import type { HubQueues } from './queues.ts';
+
+export interface OutboxPayload {
+  outboxId: number;
+  caseId: string | null;
+}
+
+/**
+ * Moves outbox events to the queues: rows are claimed with `FOR UPDATE SKIP LOCKED` (several relays
+ * share the work, none takes a row another holds), each consuming job is added with a job id derived
+ * from the outbox id (adding it twice keeps one job), and the rows are marked published in the same
+ * transaction — a crash before the commit leaves them to be relayed again, never lost.
+ */
+export async function relayOutboxOnce(
+  orm: HubOrm,
+  queues: HubQueues,
+  definitions: readonly JobDefinition<unknown>[],
+  batch = 100,
+): Promise<number> {
+  const routes = new Map<string, JobDefinition<unknown>[]>();
+  for (const d of definitions)
+    for (const topic of d.topics ?? []) routes.set(topic, [...(routes.get(topic) ?? []), d]);
+  return forkEm(orm).transactional(async (tx) => {
+    const rows = await tx.execute<{ id: string | number; topic: string; case_id: string | null }[]>(
+      `select id, topic, case_id from outbox_event where published_at is null order by id limit ? for update skip locked`,
+      [batch],
+    );
+    for (const row of rows) {
+      const outboxId = Number(row.id);
+      for (const definition of routes.get(row.topic) ?? []) {
+        await queues.enqueue(definition, { outboxId, caseId: row.case_id } satisfies OutboxPayload, {
+          jobId: `${definition.name}-o${outboxId}`,
+        });
+      }
+    }
+    if (rows.length > 0) {
+      await tx.execute(
+        `update outbox_event set published_at = now() where id in (${rows.map(() => '?').join(', ')})`,
+        rows.map((r) => r.id),
+      );
+    }
+    return rows.length;
+  });
+}
+
+/** Deletes published events older than `keepMs` (they are in the queues' own history by then). */
+export async function cleanOutbox(orm: HubOrm, keepMs: number): Promise<number> {
+  const rows = await forkEm(orm).execute<{ id: number }[]>(
+    `delete from outbox_event where published_at is not null and published_at < ? returning id`,
+    [new Date(Date.now() - keepMs)],
+  );
+  return rows.length;
+}
+
+export interface RunningRelay {
+  stop(): Promise<void>;
+}
+
+/** Relays continuously: at once while there is work, every `idleMs` when there is none. */
+export function startOutboxRelay(
+  orm: HubOrm,
+  queues: HubQueues,
+  definitions: readonly JobDefinition<unknown>[],
+  logger: Logger,
+  options: { idleMs?: number; keepMs?: number } = {},
+): RunningRelay {
+  let running = true;
+  let lastClean = 0;
+  const idleMs = options.idleMs ?? 250;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const moved = await relayOutboxOnce(orm, queues, definitions);
+        if (Date.now() - lastClean > 60_000) {
+          lastClean = Date.now();
+          await cleanOutbox(orm, options.keepMs ?? 24 * 3600_000);
+        }
+        if (moved > 0) continue;
+        await new Promise((r) => setTimeout(r, idleMs));
+      } catch (error) {
+        // Redis or the database away: nothing is lost (rows stay unpublished); try again shortly.
+        logger.warn({ err: (error as Error).message }, 'outbox relay could not move events; retrying');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+import { DepartmentError } from '../adapters/kit/department-error.ts';
+import { pendingTransfers, recordTransfer } from '../db/cases/case-transfer.ts';
+import { defineJob } from './job-definition.ts';
+
+/**
+ * On acceptance, sends the case's package to every department the item needs, each through its
+ * adapter under the task's idempotency key, and records each electronic handover (R-F6, R-F7).
+ * Runs again safely: departments already served are skipped, and a department that sees the same
+ * key twice keeps one application.
+ */
+export const transferMaterials = defineJob({
+  name: 'transfer-materials',
+  queue: 'transfers',
+  topics: ['case.accepted'],
+  payload: z.object({ outboxId: z.number().int(), caseId: z.uuid() }).strict(),
+  async process({ caseId }, { em, adapters, logger }) {
+    const transfers = await pendingTransfers(em, caseId);
+    for (const transfer of transfers) {
+      const adapter =
+        adapters.find((a) => a.departmentCodes.includes(transfer.departmentCode)) ??
+        adapters.find((a) => a.fallback);
+      if (!adapter)
+        throw new UnrecoverableError(`no adapter carries tasks of department ${transfer.departmentCode}`);
+      try {
+        const result = await adapter.submit(transfer.pkg);
+        await recordTransfer(em.fork(), transfer, {
+          adapter: adapter.name,
+          departmentRef: result.departmentRef,
+        });
+        logger.info(
+          { caseNumber: transfer.pkg.caseNumber, department: transfer.departmentCode, adapter: adapter.name },
+          'handed over',
+        );
+      } catch (error) {
+        // A department's refusal will not change on retry; a failure of its system may.
+        if (error instanceof DepartmentError && !error.retryable) throw new UnrecoverableError(error.message);
+        throw error;
+      }
+    }
+    return { transferred: transfers.length };
+  },
+});
