@@ -9,6 +9,7 @@ import { startOutboxRelay } from '../jobs/outbox-relay.ts';
 import { HubQueues } from '../jobs/queues.ts';
 import { assertRedisUsable, createRedisConnection } from '../jobs/redis.ts';
 import { jobDefinitions } from '../jobs/registry.ts';
+import { installSchedules } from '../jobs/schedules.ts';
 import { type RunningWorkers, startWorkers } from '../jobs/workers.ts';
 import { startGateway } from './app.ts';
 import { setUpTokens, type TokenSetup } from './auth/token-setup.ts';
@@ -76,6 +77,7 @@ export async function startHubProcess(
       cleanup.unshift(() => workers!.close());
       const queues = new HubQueues(redis, config.QUEUE_PREFIX);
       const relay = startOutboxRelay(orm, queues, jobDefinitions, logger);
+      await installSchedules(queues, built.adapters);
       cleanup.unshift(async () => {
         await relay.stop();
         await queues.close();

@@ -13,6 +13,7 @@ import { runEntryPoint } from './process-entry.ts';
 import { HubQueues } from './queues.ts';
 import { assertRedisUsable, createRedisConnection } from './redis.ts';
 import { jobDefinitions } from './registry.ts';
+import { installSchedules } from './schedules.ts';
 import { startWorkers } from './workers.ts';
 
 async function start() {
@@ -40,6 +41,7 @@ async function start() {
   const redis = createRedisConnection(config.REDIS_URL);
   const queues = new HubQueues(redis, config.QUEUE_PREFIX);
   const relay = startOutboxRelay(orm, queues, jobDefinitions, logger);
+  await installSchedules(queues, built.adapters);
   const workers = startWorkers(jobDefinitions, {
     connection: redis,
     prefix: config.QUEUE_PREFIX,

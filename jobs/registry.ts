@@ -1,5 +1,11 @@
+import { applyCallbacks } from './apply-callbacks.job.ts';
 import type { JobDefinition } from './job-definition.ts';
+import { syncDecisions } from './sync-decisions.job.ts';
 import { transferMaterials } from './transfer-materials.job.ts';
 
 /** Every job the workers run; each is one file beside this one (name, payload schema, processor). */
-export const jobDefinitions: JobDefinition<unknown>[] = [transferMaterials as JobDefinition<unknown>];
+export const jobDefinitions: JobDefinition<unknown>[] = [
+  transferMaterials as JobDefinition<unknown>,
+  syncDecisions as JobDefinition<unknown>,
+  applyCallbacks as JobDefinition<unknown>,
+];

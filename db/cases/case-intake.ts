@@ -11,6 +11,7 @@ import { checkIdentity } from '../identity/identity.ts';
 import type { HubEntityManager } from '../orm.ts';
 import { requireRole } from './case-access.ts';
 import { changeCase } from './case-change.ts';
+import { concludeIfDecided } from './case-conclusion.ts';
 import { emitOutbox, recordEvent } from './case-events.ts';
 import { nextCaseNumber } from './case-numbers.ts';
 import { materialCheckOf } from './case-view.ts';
@@ -295,6 +296,7 @@ export async function presentMaterials(
       throw new HubError('CONFLICT', `materials cannot be added to a case that is ${hallCase.status}`);
     }
     await addMaterials(tx, hallCase, who, materials);
+    let settled = false;
     const before = hallCase.status;
     const today = chinaDate(new Date());
     if (before === 'correction_required') {
@@ -307,6 +309,8 @@ export async function presentMaterials(
       if (stillOwed.length === 0) {
         hallCase.status = 'accepted';
         closeSuspension(hallCase, 'deficiency_commitment', today);
+        // The simulated approval becomes the decision once nothing is owed (R-B4).
+        settled = true;
       }
     }
     recordEvent(tx, hallCase, who, 'materials_presented', {
@@ -321,6 +325,7 @@ export async function presentMaterials(
       });
     }
     await tx.flush();
+    if (settled) await concludeIfDecided(tx, hallCase);
     return hallCase;
   });
 }

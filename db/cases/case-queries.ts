@@ -50,6 +50,7 @@ export const CASE_VIEW_POPULATE = [
   'documents',
   'suspensions',
   'events',
+  'tasks',
 ] as const;
 
 export const MAX_CASE_PAGE = 100;

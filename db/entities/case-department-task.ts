@@ -12,6 +12,7 @@ export type CaseTaskStatus = (typeof CASE_TASK_STATUSES)[number];
 export const CaseDepartmentTaskSchema = defineEntity({
   name: 'CaseDepartmentTask',
   tableName: 'case_department_task',
+  indexes: [{ properties: ['adapter', 'departmentRef'] }],
   properties: {
     id: p
       .uuid()
@@ -26,6 +27,10 @@ export const CaseDepartmentTaskSchema = defineEntity({
     departmentRef: p.string(),
     transferredAt: p.datetime(),
     decidedAt: p.datetime().nullable(),
+    reasons: p.json<string[]>().nullable(),
+    /** The result document or certificate the department issued. */
+    resultName: p.string().nullable(),
+    resultNumber: p.string().nullable(),
   },
 });
 

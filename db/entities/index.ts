@@ -1,3 +1,4 @@
+import { AdapterCursor } from './adapter-cursor.ts';
 import { Applicant } from './applicant.ts';
 import { Blob } from './blob.ts';
 import { CallbackReceipt } from './callback-receipt.ts';
@@ -22,6 +23,7 @@ import { ServiceItemVersion } from './service-item-version.ts';
 import { Zone } from './zone.ts';
 
 export {
+  AdapterCursor,
   Applicant,
   Blob,
   CallbackReceipt,
@@ -70,4 +72,5 @@ export const entities = [
   CallbackReceipt,
   DepartmentTask,
   CaseDepartmentTask,
+  AdapterCursor,
 ];

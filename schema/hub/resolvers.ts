@@ -2,6 +2,7 @@ import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import {
   Applicant,
   Case,
+  CaseDepartmentTask,
   CaseDocument,
   CaseEvent,
   CaseMaterial,
@@ -132,4 +133,5 @@ export const hubResolvers: Resolvers = {
   ExpressPackage,
   HolidaySchedule,
   DepartmentTask,
+  CaseDepartmentTask,
 };

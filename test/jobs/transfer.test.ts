@@ -14,6 +14,7 @@ import { relayOutboxOnce, startOutboxRelay } from '../../jobs/outbox-relay.ts';
 import { HubQueues } from '../../jobs/queues.ts';
 import { createRedisConnection } from '../../jobs/redis.ts';
 import { jobDefinitions } from '../../jobs/registry.ts';
+import { installSchedules } from '../../jobs/schedules.ts';
 import { type RunningWorkers, startWorkers } from '../../jobs/workers.ts';
 import { citizenId } from '../kit/front-desk.ts';
 import { TEST_REDIS_URL } from '../kit/services.ts';
@@ -26,7 +27,7 @@ const paper = (code: string) =>
     .materials.filter((m) => m.required)
     .map((m) => ({ checklistCode: m.code, medium: 'paper' as const }));
 
-async function until<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+async function until<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 40_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -149,4 +150,73 @@ describe('from acceptance to the departments (outbox → relay → queue → ada
       await relay.stop();
     }
   }, 60_000);
+
+  it('brings every department decision back and concludes the case: pulled, decided in the back office, and pushed by callback', async () => {
+    workers ??= startWorkers(jobDefinitions, {
+      connection: redis,
+      prefix,
+      orm: db.orm,
+      logger: createLogger('silent'),
+      adapters: built.adapters,
+    });
+    const relay = startOutboxRelay(db.orm, queues, jobDefinitions, createLogger('silent'), { idleMs: 50 });
+    await installSchedules(queues, built.adapters, { pullEveryMs: 300, callbacksEveryMs: 300 });
+    built.simulators.get('public_security')!.setCallbackUrl!(`${hub.url}/callbacks/public_security`);
+    const clerk = await hub.token('clerk');
+    const statusOf = async (id: string) => {
+      const { body } = await hub.gql<{
+        case: { status: string; timeline: { type: string; changes: string }[] };
+      }>('query($id: ID!) { case(id: $id) { status timeline { type changes } } }', { id }, { token: clerk });
+      return body.data!.case;
+    };
+    try {
+      // Joint item: real estate and tax are pulled; the housing centre decides through the hub's back office.
+      const joint = await acceptedCase('BDC-002');
+      const reviewer = await hub.token('department_reviewer', {
+        departmentCode: 'real_estate_management_centre',
+      });
+      const task = await until(async () => {
+        const { body } = await hub.gql<{
+          departmentTasks: { id: string; caseNumber: string; version: number }[];
+        }>('{ departmentTasks(status: PENDING) { id caseNumber version } }', {}, { token: reviewer });
+        return body.data!.departmentTasks.find((t) => t.caseNumber === joint.number);
+      });
+      await until(
+        async () =>
+          (await statusOf(joint.id)).timeline.filter((e) => e.type === 'department_decided').length === 2,
+      );
+      expect((await statusOf(joint.id)).status).toBe('ACCEPTED');
+      await hub.gql(
+        'mutation($input: DecideTaskInput!) { decideDepartmentTask(input: $input) { status } }',
+        {
+          input: {
+            taskId: task.id,
+            expectedVersion: task.version,
+            approve: true,
+            resultNumber: '濮房备〔2026〕0001号',
+          },
+        },
+        { token: reviewer },
+      );
+      const concluded = await until(async () => {
+        const view = await statusOf(joint.id);
+        return view.status === 'APPROVED' ? view : null;
+      });
+      expect(
+        concluded.timeline.map((e) => e.type).filter((t) => t === 'department_decided' || t === 'concluded'),
+      ).toEqual(['department_decided', 'department_decided', 'department_decided', 'concluded']);
+
+      // Public security decides by callback; duplicates are delivered and change nothing.
+      built.simulators.get('public_security')!.setFaults({ duplicateCallbacks: true } as never);
+      const pushed = await acceptedCase('GASF-005');
+      const done = await until(async () => {
+        const view = await statusOf(pushed.id);
+        return view.status === 'APPROVED' || view.status === 'DENIED' ? view : null;
+      });
+      expect(done.timeline.filter((e) => e.type === 'department_decided')).toHaveLength(1);
+      expect(done.timeline.filter((e) => e.type === 'concluded')).toHaveLength(1);
+    } finally {
+      await relay.stop();
+    }
+  }, 120_000);
 });

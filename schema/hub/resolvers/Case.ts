@@ -3,6 +3,7 @@ import { deadlineOf, materialCheckOf } from '../../../db/cases/case-view.ts';
 import { maskIdNumber, maskPhone } from '../../../db/identity/mask.ts';
 import type {
   ApplicantResolvers,
+  CaseDepartmentTaskResolvers,
   CaseDocumentResolvers,
   CaseEventResolvers,
   CaseMaterialResolvers,
@@ -31,6 +32,7 @@ export const Case: CaseResolvers = {
   materialCheck: (c) => materialCheckOf(c),
   documents: (c) => c.documents.getItems(),
   timeline: (c) => c.events.getItems(),
+  departmentTasks: (c) => c.tasks.getItems(),
 };
 
 /** Identity numbers and phones in full only to the applicant themself. */
@@ -68,4 +70,12 @@ export const CaseEvent: CaseEventResolvers = {
 
 export const MaterialCheckEntry: MaterialCheckEntryResolvers = {
   material: (entry) => entry.entry,
+};
+
+export const CaseDepartmentTask: CaseDepartmentTaskResolvers = {
+  transferredAt: (t) => t.transferredAt.toISOString(),
+  decidedAt: (t) => t.decidedAt?.toISOString() ?? null,
+  reasons: (t) => t.reasons ?? [],
+  resultName: (t) => t.resultName ?? null,
+  resultNumber: (t) => t.resultNumber ?? null,
 };

@@ -1,0 +1,82 @@
+import { Case } from '../entities/case.ts';
+import { CaseDepartmentTask } from '../entities/case-department-task.ts';
+import type { HubEntityManager } from '../orm.ts';
+import { emitOutbox, recordEvent, SYSTEM_ACTOR } from './case-events.ts';
+
+/** A department's decision as adapters map it (the kit's DepartmentDecision, structurally). */
+export interface IncomingDecision {
+  departmentRef: string;
+  caseNumber: string;
+  outcome: 'approved' | 'rejected' | 'in_review';
+  reasons: string[];
+  decidedAt: string | null;
+  result: { name: string; number: string } | null;
+}
+
+/**
+ * Concludes a case once every department it needs has decided (R-B2): approved when all approved,
+ * denied when any rejected. A deficiency-tolerant case waits — its decisions are a simulated approval
+ * until the owed materials arrive (R-B4).
+ */
+export async function concludeIfDecided(tx: HubEntityManager, hallCase: Case): Promise<boolean> {
+  if (hallCase.status !== 'accepted') return false;
+  await tx.populate(hallCase, ['item.departments']);
+  const tasks = await tx.find(CaseDepartmentTask, { case: hallCase });
+  const needed = hallCase.item.departments.getItems().map((d) => d.code);
+  const decided = tasks.filter((t) => t.status !== 'transferred');
+  if (needed.some((code) => !decided.some((t) => t.departmentCode === code))) return false;
+  const approved = decided.every((t) => t.status === 'approved');
+  const to = approved ? 'approved' : 'denied';
+  hallCase.status = to;
+  recordEvent(tx, hallCase, SYSTEM_ACTOR, 'concluded', {
+    status: ['accepted', to],
+    departments: [null, decided.map((t) => `${t.departmentCode}:${t.status}`).join(',')],
+  });
+  emitOutbox(tx, 'case.concluded', hallCase.id, { caseNumber: hallCase.number, approved });
+  return true;
+}
+
+/**
+ * Applies decisions from one adapter. Each applies once: a decision for a task already decided (a
+ * repeat, or an out-of-date message) or for a reference the hub never sent is ignored and counted.
+ */
+export async function applyDepartmentDecisions(
+  em: HubEntityManager,
+  adapter: string,
+  decisions: readonly IncomingDecision[],
+): Promise<{ applied: number; ignored: number }> {
+  let applied = 0;
+  let ignored = 0;
+  for (const decision of decisions) {
+    if (decision.outcome === 'in_review') {
+      ignored++;
+      continue;
+    }
+    // Nested in a caller's transaction this is a savepoint on the same connection (PGlite has one).
+    const done = await em.transactional(async (tx) => {
+      const task = await tx.findOne(
+        CaseDepartmentTask,
+        { adapter, departmentRef: decision.departmentRef },
+        { populate: ['case'] },
+      );
+      if (!task || task.status !== 'transferred') return false;
+      task.status = decision.outcome as 'approved' | 'rejected';
+      task.decidedAt = decision.decidedAt ? new Date(decision.decidedAt) : new Date();
+      task.reasons = decision.reasons;
+      task.resultName = decision.result?.name ?? null;
+      task.resultNumber = decision.result?.number ?? null;
+      const hallCase = await tx.findOneOrFail(Case, { id: task.case.id });
+      recordEvent(tx, hallCase, SYSTEM_ACTOR, 'department_decided', {
+        department: [null, task.departmentCode],
+        outcome: [null, task.status],
+        ...(task.resultNumber ? { result: [null, `${task.resultName} ${task.resultNumber}`] } : {}),
+      });
+      await tx.flush();
+      await concludeIfDecided(tx, hallCase);
+      return true;
+    });
+    if (done) applied++;
+    else ignored++;
+  }
+  return { applied, ignored };
+}
