@@ -15,6 +15,7 @@ import type { Logger } from '../adapters/kit/logger.ts';
 import { DiskBlobStore } from '../db/blobs/blob-store.ts';
 import { CatalogueReader } from '../db/catalogue/catalogue-queries.ts';
 import { forkEm, type HubOrm } from '../db/orm.ts';
+import { HubQueues } from '../jobs/queues.ts';
 import type { HubContext } from '../schema/context.ts';
 import { gatewaySubschemas, type SubschemaContribution } from '../schema/subschemas.ts';
 import { AuthenticationError, actorFromAuthorization, type TokenVerifier } from './auth/actor-token.ts';
@@ -72,6 +73,7 @@ export async function startGateway(
     blockFieldSuggestion: { enabled: production },
   }).protect();
 
+  const queues = new HubQueues(deps.redis, config.QUEUE_PREFIX);
   const apollo = new ApolloServer<HubContext>({
     schema,
     // armor's types come from Apollo's CommonJS build; the plugins are the same objects.
@@ -136,7 +138,13 @@ export async function startGateway(
           });
         }
         const em = forkEm(deps.orm);
-        return { actor, em, catalogue: new CatalogueReader(em), requestId: String(res.locals.requestId) };
+        return {
+          actor,
+          em,
+          catalogue: new CatalogueReader(em),
+          requestId: String(res.locals.requestId),
+          requeue: (queue, name, data, jobId) => queues.requeue(queue, name, data, jobId),
+        };
       },
     }),
   );
@@ -153,6 +161,7 @@ export async function startGateway(
     server: httpServer,
     async close() {
       await apollo.stop();
+      await queues.close();
     },
   };
 }

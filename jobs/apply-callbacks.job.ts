@@ -7,6 +7,9 @@ import { defineJob } from './job-definition.ts';
  * sequence within it; receipts are claimed with SKIP LOCKED so several workers share them. Events of
  * other kinds (tracking) stay in their receipt for the delivery jobs.
  */
+/** How long a callback may wait for its reference to be recorded before it is given up. */
+const UNKNOWN_PATIENCE_MS = 60 * 60 * 1000;
+
 export const applyCallbacks = defineJob({
   name: 'apply-callbacks',
   queue: 'decisions',
@@ -18,15 +21,17 @@ export const applyCallbacks = defineJob({
         {
           id: string;
           adapter: string;
+          received_at: Date;
           events: { type: string; sequence: number; decision?: IncomingDecision }[];
         }[]
       >(
-        `select id, adapter, events from callback_receipt
+        `select id, adapter, received_at, events from callback_receipt
           where verdict = 'accepted' and processed_at is null
           order by id limit 200 for update skip locked`,
       );
       let applied = 0;
       let ignored = 0;
+      const done: string[] = [];
       for (const receipt of receipts) {
         const decisions = receipt.events
           .filter((e) => e.type === 'decision' && e.decision)
@@ -35,14 +40,18 @@ export const applyCallbacks = defineJob({
         const result = await applyDepartmentDecisions(tx, receipt.adapter, decisions);
         applied += result.applied;
         ignored += result.ignored;
+        // A department may call back before the hub has stored its reference: keep the receipt for
+        // the next run, unless it is old enough that the reference will never come.
+        const young = Date.now() - new Date(receipt.received_at).getTime() < UNKNOWN_PATIENCE_MS;
+        if (result.unknown.length === 0 || !young) done.push(receipt.id);
       }
-      if (receipts.length > 0) {
+      if (done.length > 0) {
         await tx.execute(
-          `update callback_receipt set processed_at = now() where id in (${receipts.map(() => '?').join(', ')})`,
-          receipts.map((r) => r.id),
+          `update callback_receipt set processed_at = now() where id in (${done.map(() => '?').join(', ')})`,
+          done,
         );
       }
-      return { receipts: receipts.length, applied, ignored };
+      return { receipts: receipts.length, applied, ignored, waiting: receipts.length - done.length };
     });
   },
 });

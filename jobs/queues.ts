@@ -59,6 +59,18 @@ export class HubQueues {
     await this.queue(definition.queue).add(definition.name, data, jobOptions);
   }
 
+  /** Adds a job again by name (a dead letter sent again), with the usual retry policy. */
+  async requeue(queue: string, name: string, data: Record<string, unknown>, jobId: string): Promise<void> {
+    assertJobId(jobId);
+    await this.queue(queue).add(name, data, {
+      jobId,
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnFail: false,
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.#queues.values()].map((q) => q.close()));
     this.#queues.clear();

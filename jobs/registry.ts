@@ -1,5 +1,6 @@
 import { applyCallbacks } from './apply-callbacks.job.ts';
 import type { JobDefinition } from './job-definition.ts';
+import { recordOnPlatform } from './record-on-platform.job.ts';
 import { syncDecisions } from './sync-decisions.job.ts';
 import { transferMaterials } from './transfer-materials.job.ts';
 
@@ -8,4 +9,5 @@ export const jobDefinitions: JobDefinition<unknown>[] = [
   transferMaterials as JobDefinition<unknown>,
   syncDecisions as JobDefinition<unknown>,
   applyCallbacks as JobDefinition<unknown>,
+  recordOnPlatform as JobDefinition<unknown>,
 ];

@@ -8,12 +8,15 @@ import { defineJob } from './job-definition.ts';
  * department) and applies them; the cursor moves only after they are applied, so a crash in between
  * reads them again and applying twice changes nothing.
  */
+/** How long a decision may wait for its reference to be recorded before it is given up. */
+const UNKNOWN_PATIENCE_MS = 60 * 60 * 1000;
+
 export const syncDecisions = defineJob({
   name: 'sync-decisions',
   queue: 'decisions',
   attempts: 3,
   payload: z.object({ adapter: z.string().regex(/^[a-z_]+$/) }).strict(),
-  async process({ adapter: name }, { em, adapters }) {
+  async process({ adapter: name }, { em, adapters, logger }) {
     const adapter = adapters.find((a) => a.name === name);
     if (!adapter?.pullDecisions) return { applied: 0, ignored: 0 };
     const stored = await em.findOne(AdapterCursor, { adapter: name });
@@ -25,6 +28,17 @@ export const syncDecisions = defineJob({
       const result = await applyDepartmentDecisions(em, name, decisions);
       applied += result.applied;
       ignored += result.ignored;
+      // A decision for a reference the hub has not stored yet is read again next time: the cursor
+      // stays, unless that decision is old enough that its reference will never come (then it is logged).
+      const waiting = result.unknown.filter(
+        (d) => !d.decidedAt || Date.now() - Date.parse(d.decidedAt) < UNKNOWN_PATIENCE_MS,
+      );
+      if (waiting.length > 0) break;
+      for (const d of result.unknown)
+        logger.warn(
+          { adapter: name, departmentRef: d.departmentRef },
+          'decision for an unknown reference dropped',
+        );
       await em.execute(
         `insert into adapter_cursor (adapter, cursor, updated_at) values (?, ?, now())
          on conflict (adapter) do update set cursor = excluded.cursor, updated_at = now()`,

@@ -2,6 +2,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DepartmentAdapter } from '../adapters/kit/adapter-contract.ts';
 import type { Logger } from '../adapters/kit/logger.ts';
+import { recordDeadLetter } from '../db/departments/dead-letters.ts';
 import { forkEm, type HubOrm } from '../db/orm.ts';
 import type { JobDefinition } from './job-definition.ts';
 
@@ -66,6 +67,20 @@ export function startWorkers(
       settings.logger.warn(
         { queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message },
         'job failed',
+      );
+      if (!job) return;
+      // Out of retries, or a failure retrying cannot fix: keep it for the supervisors.
+      const final = error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      if (!final) return;
+      recordDeadLetter(settings.orm, {
+        queue,
+        jobName: job.name,
+        jobId: job.id ?? '',
+        payload: job.data as Record<string, unknown>,
+        reason: error.message,
+        attempts: job.attemptsMade,
+      }).catch((e: unknown) =>
+        settings.logger.error({ err: (e as Error).message, jobId: job.id }, 'could not record a dead letter'),
       );
     });
     worker.on('error', (error) => settings.logger.error({ queue, err: error.message }, 'worker error'));

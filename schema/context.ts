@@ -14,4 +14,6 @@ export interface HubContext {
   catalogue: CatalogueReader;
   /** Correlates log lines and department calls of this request. */
   requestId: string;
+  /** Sends a job again (dead letters), on the hub's queues. */
+  requeue(queue: string, name: string, data: Record<string, unknown>, jobId: string): Promise<void>;
 }

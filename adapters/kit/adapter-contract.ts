@@ -121,6 +121,19 @@ export interface CallbackSpec {
   parse(body: Buffer): DepartmentEvent[];
 }
 
+/** An online application's pre-acceptance result as the provincial platform records it (R-F5). */
+export interface PreAcceptanceRecord extends Omit<CasePackage, 'departmentCode' | 'acceptedOn'> {
+  outcome: 'accepted' | 'correction_required' | 'refused';
+  reasons: string[];
+  decidedAt: string;
+}
+
+/** The provincial service platform's records of the hall's work (R-F1, R-F5). */
+export interface PlatformRecorder {
+  acceptance(pkg: CasePackage): Promise<SubmitResult>;
+  preAcceptance(record: PreAcceptanceRecord): Promise<SubmitResult>;
+}
+
 export interface DepartmentAdapter {
   /** Short name, e.g. `tax`; also its subschema's name. */
   name: string;
@@ -136,6 +149,8 @@ export interface DepartmentAdapter {
   subschema?(): SubschemaConfig;
   /** Push adapters: callbacks arrive at POST /callbacks/<name>. */
   callbacks?: CallbackSpec;
+  /** The platform the hall records acceptances and pre-acceptance results on. */
+  platform?: PlatformRecorder;
 }
 
 /** Faults every simulator can be switched into, per run (the conformance suite drives them). */

@@ -1,4 +1,10 @@
-import type { AdapterDeps, AdapterHealth, DepartmentAdapter, SubmitResult } from '../kit/adapter-contract.ts';
+import type {
+  AdapterDeps,
+  AdapterHealth,
+  CasePackage,
+  DepartmentAdapter,
+  SubmitResult,
+} from '../kit/adapter-contract.ts';
 import { ProvincialClient } from './provincial.client.ts';
 import type { ProvincialConfig } from './provincial.config.ts';
 import { type PreAcceptanceResult, toAcceptanceRecord, toPreAcceptanceRecord } from './provincial.mapping.ts';
@@ -29,18 +35,21 @@ export function createProvincialAdapter(
     },
   });
 
+  const submit = async (pkg: CasePackage): Promise<SubmitResult> => {
+    const answer = await client.recordAcceptance(toAcceptanceRecord(pkg), pkg.idempotencyKey);
+    return { departmentRef: answer.recordId, status: answer.replayed ? 'duplicate' : 'received' };
+  };
+  const recordPreAcceptance = async (result: PreAcceptanceResult): Promise<SubmitResult> => {
+    const answer = await client.recordPreAcceptance(toPreAcceptanceRecord(result), result.idempotencyKey);
+    return { departmentRef: answer.recordId, status: answer.replayed ? 'duplicate' : 'received' };
+  };
   return {
     name: 'provincial',
     departmentCodes: [],
     client,
-    async submit(pkg) {
-      const answer = await client.recordAcceptance(toAcceptanceRecord(pkg), pkg.idempotencyKey);
-      return { departmentRef: answer.recordId, status: answer.replayed ? 'duplicate' : 'received' };
-    },
-    async recordPreAcceptance(result) {
-      const answer = await client.recordPreAcceptance(toPreAcceptanceRecord(result), result.idempotencyKey);
-      return { departmentRef: answer.recordId, status: answer.replayed ? 'duplicate' : 'received' };
-    },
+    submit,
+    recordPreAcceptance,
+    platform: { acceptance: submit, preAcceptance: recordPreAcceptance },
     async health(): Promise<AdapterHealth> {
       const checkedAt = new Date().toISOString();
       if (client.http.circuit === 'open')

@@ -36,30 +36,43 @@ export async function concludeIfDecided(tx: HubEntityManager, hallCase: Case): P
   return true;
 }
 
+export interface AppliedDecisions {
+  applied: number;
+  /** Repeats and out-of-date messages for tasks already decided. */
+  ignored: number;
+  /**
+   * Decisions for references the hub has not recorded (yet): a department can answer before the
+   * hub has stored its reference, so the caller keeps these to apply again later instead of losing them.
+   */
+  unknown: IncomingDecision[];
+}
+
 /**
  * Applies decisions from one adapter. Each applies once: a decision for a task already decided (a
- * repeat, or an out-of-date message) or for a reference the hub never sent is ignored and counted.
+ * repeat, or an out-of-date message) is ignored; one for a reference not recorded yet is returned.
  */
 export async function applyDepartmentDecisions(
   em: HubEntityManager,
   adapter: string,
   decisions: readonly IncomingDecision[],
-): Promise<{ applied: number; ignored: number }> {
+): Promise<AppliedDecisions> {
   let applied = 0;
   let ignored = 0;
+  const unknown: IncomingDecision[] = [];
   for (const decision of decisions) {
     if (decision.outcome === 'in_review') {
       ignored++;
       continue;
     }
     // Nested in a caller's transaction this is a savepoint on the same connection (PGlite has one).
-    const done = await em.transactional(async (tx) => {
+    const done = await em.transactional(async (tx): Promise<boolean | 'unknown'> => {
       const task = await tx.findOne(
         CaseDepartmentTask,
         { adapter, departmentRef: decision.departmentRef },
         { populate: ['case'] },
       );
-      if (!task || task.status !== 'transferred') return false;
+      if (!task) return 'unknown';
+      if (task.status !== 'transferred') return false;
       task.status = decision.outcome as 'approved' | 'rejected';
       task.decidedAt = decision.decidedAt ? new Date(decision.decidedAt) : new Date();
       task.reasons = decision.reasons;
@@ -75,8 +88,9 @@ export async function applyDepartmentDecisions(
       await concludeIfDecided(tx, hallCase);
       return true;
     });
-    if (done) applied++;
+    if (done === 'unknown') unknown.push(decision);
+    else if (done) applied++;
     else ignored++;
   }
-  return { applied, ignored };
+  return { applied, ignored, unknown };
 }

@@ -39,15 +39,13 @@ export function taskKey(caseNumber: string, departmentCode: string): string {
  * The departments of an accepted case whose package has not gone out yet (re-read each time, so a
  * job run twice sends nothing twice). A case not (or no longer) accepted has none.
  */
-export async function pendingTransfers(em: HubEntityManager, caseId: string): Promise<PendingTransfer[]> {
-  const hallCase = (await em.findOne(Case, { id: caseId }, { populate: CASE_VIEW_POPULATE })) as Case | null;
-  if (
-    !hallCase ||
-    !['accepted', 'accepted_with_deficiency'].includes(hallCase.status) ||
-    !hallCase.acceptedOn
-  )
-    return [];
-  const sent = new Set((await em.find(CaseDepartmentTask, { case: hallCase })).map((t) => t.departmentCode));
+/** A case with everything its packages need, or null when there is no such case. */
+export async function loadCaseForPackages(em: HubEntityManager, caseId: string): Promise<Case | null> {
+  return (await em.findOne(Case, { id: caseId }, { populate: CASE_VIEW_POPULATE })) as Case | null;
+}
+
+/** The package a department (or the platform) receives for a case: metadata, applicant, materials. */
+export function packageOf(hallCase: Case, departmentCode: string, idempotencyKey: string): TransferPackage {
   const check = materialCheckOf(hallCase);
   const materials = check.entries
     .filter((e) => e.latest)
@@ -65,26 +63,42 @@ export async function pendingTransfers(em: HubEntityManager, caseId: string): Pr
         mediaType: presented.blob?.mediaType ?? null,
       };
     });
+  return {
+    caseNumber: hallCase.number,
+    departmentCode,
+    idempotencyKey,
+    itemCode: hallCase.item.code,
+    itemName: hallCase.item.name,
+    acceptedOn: hallCase.acceptedOn ?? hallCase.receivedOn,
+    applicant: {
+      name: hallCase.applicant.name,
+      idType: hallCase.applicant.idType,
+      idNumber: hallCase.applicant.idNumber,
+    },
+    materials,
+  };
+}
+
+/**
+ * The departments of an accepted case whose package has not gone out yet (re-read each time, so a
+ * job run twice sends nothing twice). A case not (or no longer) accepted has none.
+ */
+export async function pendingTransfers(em: HubEntityManager, caseId: string): Promise<PendingTransfer[]> {
+  const hallCase = await loadCaseForPackages(em, caseId);
+  if (
+    !hallCase ||
+    !['accepted', 'accepted_with_deficiency'].includes(hallCase.status) ||
+    !hallCase.acceptedOn
+  )
+    return [];
+  const sent = new Set((await em.find(CaseDepartmentTask, { case: hallCase })).map((t) => t.departmentCode));
   return hallCase.item.departments
     .getItems()
     .filter((d) => !sent.has(d.code))
     .map((d) => ({
       hallCase,
       departmentCode: d.code,
-      pkg: {
-        caseNumber: hallCase.number,
-        departmentCode: d.code,
-        idempotencyKey: taskKey(hallCase.number, d.code),
-        itemCode: hallCase.item.code,
-        itemName: hallCase.item.name,
-        acceptedOn: hallCase.acceptedOn!,
-        applicant: {
-          name: hallCase.applicant.name,
-          idType: hallCase.applicant.idType,
-          idNumber: hallCase.applicant.idNumber,
-        },
-        materials,
-      },
+      pkg: packageOf(hallCase, d.code, taskKey(hallCase.number, d.code)),
     }));
 }
 

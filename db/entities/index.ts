@@ -9,6 +9,7 @@ import { CaseEvent } from './case-event.ts';
 import { CaseMaterial } from './case-material.ts';
 import { CaseSuspension } from './case-suspension.ts';
 import { ChecklistMaterial } from './checklist-material.ts';
+import { DeadLetter } from './dead-letter.ts';
 import { Department } from './department.ts';
 import { DepartmentCall } from './department-call.ts';
 import { DepartmentTask } from './department-task.ts';
@@ -34,6 +35,7 @@ export {
   CaseMaterial,
   CaseSuspension,
   ChecklistMaterial,
+  DeadLetter,
   Department,
   DepartmentCall,
   DepartmentTask,
@@ -73,4 +75,5 @@ export const entities = [
   DepartmentTask,
   CaseDepartmentTask,
   AdapterCursor,
+  DeadLetter,
 ];

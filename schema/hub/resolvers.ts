@@ -8,6 +8,7 @@ import {
   CaseMaterial,
   MaterialCheckEntry,
 } from './resolvers/Case.ts';
+import { DeadLetter } from './resolvers/DeadLetter.ts';
 import { Department } from './resolvers/Department.ts';
 import { DepartmentTask } from './resolvers/DepartmentTask.ts';
 import { ExpressPackage } from './resolvers/ExpressPackage.ts';
@@ -19,11 +20,13 @@ import { preAccept } from './resolvers/Mutation/pre-accept.ts';
 import { presentMaterials } from './resolvers/Mutation/present-materials.ts';
 import { publishHolidaySchedule } from './resolvers/Mutation/publish-holiday-schedule.ts';
 import { registerCase } from './resolvers/Mutation/register-case.ts';
+import { retryDeadLetter } from './resolvers/Mutation/retry-dead-letter.ts';
 import { signForExpressPackage } from './resolvers/Mutation/sign-for-express-package.ts';
 import { addWorkingDays } from './resolvers/Query/add-working-days.ts';
 import { caseById } from './resolvers/Query/case.ts';
 import { caseByNumber } from './resolvers/Query/case-by-number.ts';
 import { cases } from './resolvers/Query/cases.ts';
+import { deadLetters } from './resolvers/Query/dead-letters.ts';
 import { department } from './resolvers/Query/department.ts';
 import { departmentTasks } from './resolvers/Query/department-tasks.ts';
 import { departments } from './resolvers/Query/departments.ts';
@@ -110,6 +113,7 @@ export const hubResolvers: Resolvers = {
     holidaySchedules,
     addWorkingDays,
     departmentTasks,
+    deadLetters,
   },
   Mutation: {
     registerCase,
@@ -120,6 +124,7 @@ export const hubResolvers: Resolvers = {
     signForExpressPackage,
     publishHolidaySchedule,
     decideDepartmentTask,
+    retryDeadLetter,
   },
   Zone,
   Department,
@@ -134,4 +139,5 @@ export const hubResolvers: Resolvers = {
   HolidaySchedule,
   DepartmentTask,
   CaseDepartmentTask,
+  DeadLetter,
 };

@@ -72,7 +72,8 @@ describe('from acceptance to the departments (outbox → relay → queue → ada
       },
       { simulate: true },
     );
-    hub = await startTestHub({ db, adapters: built.adapters });
+    // The gateway sends dead letters again on the same queues the workers here take jobs from.
+    hub = await startTestHub({ db, adapters: built.adapters, env: { QUEUE_PREFIX: prefix } });
     queues = new HubQueues(redis, prefix);
   }, 60_000);
   afterAll(async () => {
@@ -216,6 +217,59 @@ describe('from acceptance to the departments (outbox → relay → queue → ada
       expect(done.timeline.filter((e) => e.type === 'department_decided')).toHaveLength(1);
       expect(done.timeline.filter((e) => e.type === 'concluded')).toHaveLength(1);
     } finally {
+      await relay.stop();
+    }
+  }, 120_000);
+
+  it('records acceptances on the provincial platform; a refused record becomes a dead letter a supervisor sends again', async () => {
+    workers ??= startWorkers(jobDefinitions, {
+      connection: redis,
+      prefix,
+      orm: db.orm,
+      logger: createLogger('silent'),
+      adapters: built.adapters,
+    });
+    const relay = startOutboxRelay(db.orm, queues, jobDefinitions, createLogger('silent'), { idleMs: 50 });
+    const platform = built.simulators.get('provincial')!;
+    try {
+      const recorded = await acceptedCase('BDC-001');
+      await until(async () => platform.submissions().some((s) => s.caseNumber === recorded.number));
+
+      platform.setFaults({ rejectSubmissions: true });
+      const refused = await acceptedCase('BDC-001');
+      const supervisor = await hub.token('supervisor');
+      const letter = await until(async () => {
+        const { body } = await hub.gql<{
+          deadLetters: { id: string; jobName: string; caseId: string; reason: string }[];
+        }>('{ deadLetters { id jobName caseId reason } }', {}, { token: supervisor });
+        return body.data!.deadLetters.find((d) => d.caseId === refused.id);
+      });
+      expect(letter.jobName).toBe('record-on-platform');
+      expect(letter.reason).toMatch(/provincial platform refused the record/);
+      expect(platform.submissions().some((s) => s.caseNumber === refused.number)).toBe(false);
+      const clerkTry = await hub.gql(
+        'mutation($id: ID!) { retryDeadLetter(id: $id) { id } }',
+        { id: letter.id },
+        { token: await hub.token('clerk') },
+      );
+      expect(clerkTry.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+
+      platform.setFaults({ rejectSubmissions: false });
+      const retried = await hub.gql<{ retryDeadLetter: { retriedAt: string | null } }>(
+        'mutation($id: ID!) { retryDeadLetter(id: $id) { retriedAt } }',
+        { id: letter.id },
+        { token: supervisor },
+      );
+      expect(retried.body.data!.retryDeadLetter.retriedAt).not.toBeNull();
+      await until(async () => platform.submissions().some((s) => s.caseNumber === refused.number));
+      const again = await hub.gql(
+        'mutation($id: ID!) { retryDeadLetter(id: $id) { id } }',
+        { id: letter.id },
+        { token: supervisor },
+      );
+      expect(again.body.errors![0]!.extensions!.code).toBe('CONFLICT');
+    } finally {
+      platform.setFaults({ rejectSubmissions: false });
       await relay.stop();
     }
   }, 120_000);
