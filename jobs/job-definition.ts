@@ -12,6 +12,8 @@ export interface JobContext {
   attempt: number;
   /** The department adapters of the registry. */
   adapters: readonly DepartmentAdapter[];
+  /** The current time (tests move it). */
+  now(): Date;
 }
 
 /**

@@ -8,7 +8,12 @@ import type { HubQueues } from './queues.ts';
 export async function installSchedules(
   queues: HubQueues,
   adapters: readonly DepartmentAdapter[],
-  options: { pullEveryMs?: number; callbacksEveryMs?: number } = {},
+  options: {
+    pullEveryMs?: number;
+    callbacksEveryMs?: number;
+    deadlinesEveryMs?: number;
+    yellowDays?: number;
+  } = {},
 ): Promise<void> {
   const decisions = queues.queue('decisions');
   for (const adapter of adapters) {
@@ -29,6 +34,15 @@ export async function installSchedules(
     {
       name: 'apply-callbacks',
       data: {},
+      opts: { attempts: 3, removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
+    },
+  );
+  await queues.queue('supervision').upsertJobScheduler(
+    'watch-deadlines',
+    { every: options.deadlinesEveryMs ?? 60_000 },
+    {
+      name: 'watch-deadlines',
+      data: { yellowDays: options.yellowDays ?? 2 },
       opts: { attempts: 3, removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
     },
   );

@@ -12,6 +12,8 @@ export interface WorkerSettings {
   orm: HubOrm;
   logger: Logger;
   adapters?: readonly DepartmentAdapter[];
+  /** Where jobs read the time; tests pass a moved clock. */
+  now?: () => Date;
   /** Jobs run at once per queue (default 4); per-queue overrides by queue name. */
   concurrency?: number;
   concurrencyByQueue?: Record<string, number>;
@@ -55,6 +57,7 @@ export function startWorkers(
           jobId: job.id ?? '',
           attempt: job.attemptsMade + 1,
           adapters: settings.adapters ?? [],
+          now: settings.now ?? (() => new Date()),
         });
       },
       {

@@ -8,6 +8,7 @@ import { CaseDocument } from './case-document.ts';
 import { CaseEvent } from './case-event.ts';
 import { CaseMaterial } from './case-material.ts';
 import { CaseSuspension } from './case-suspension.ts';
+import { CaseWarning } from './case-warning.ts';
 import { ChecklistMaterial } from './checklist-material.ts';
 import { DeadLetter } from './dead-letter.ts';
 import { Department } from './department.ts';
@@ -34,6 +35,7 @@ export {
   CaseEvent,
   CaseMaterial,
   CaseSuspension,
+  CaseWarning,
   ChecklistMaterial,
   DeadLetter,
   Department,
@@ -76,4 +78,5 @@ export const entities = [
   CaseDepartmentTask,
   AdapterCursor,
   DeadLetter,
+  CaseWarning,
 ];

@@ -8,6 +8,7 @@ import {
   CaseMaterial,
   MaterialCheckEntry,
 } from './resolvers/Case.ts';
+import { CaseWarning } from './resolvers/CaseWarning.ts';
 import { DeadLetter } from './resolvers/DeadLetter.ts';
 import { Department } from './resolvers/Department.ts';
 import { DepartmentTask } from './resolvers/DepartmentTask.ts';
@@ -35,6 +36,7 @@ import { holidaySchedules } from './resolvers/Query/holiday-schedules.ts';
 import { me } from './resolvers/Query/me.ts';
 import { serviceItem } from './resolvers/Query/service-item.ts';
 import { serviceItems } from './resolvers/Query/service-items.ts';
+import { warnings } from './resolvers/Query/warnings.ts';
 import { windowCoverage } from './resolvers/Query/window-coverage.ts';
 import { zone } from './resolvers/Query/zone.ts';
 import { zones } from './resolvers/Query/zones.ts';
@@ -85,6 +87,7 @@ const enumValues = {
   },
   PackageStatus: { SIGNED_FOR: 'signed_for', REGISTERED: 'registered' },
   TaskStatus: { PENDING: 'pending', APPROVED: 'approved', REJECTED: 'rejected' },
+  WarningLevel: { YELLOW: 'yellow', RED: 'red' },
   DocumentKind: {
     ACCEPTANCE_NOTICE: 'acceptance_notice',
     CORRECTION_NOTICE: 'correction_notice',
@@ -114,6 +117,7 @@ export const hubResolvers: Resolvers = {
     addWorkingDays,
     departmentTasks,
     deadLetters,
+    warnings,
   },
   Mutation: {
     registerCase,
@@ -140,4 +144,5 @@ export const hubResolvers: Resolvers = {
   DepartmentTask,
   CaseDepartmentTask,
   DeadLetter,
+  CaseWarning,
 };

@@ -24,6 +24,7 @@ describe('a decision that arrives before its task is recorded', () => {
     em: forkEm(db.orm),
     logger: createLogger('silent'),
     jobId: 'test',
+    now: () => new Date(),
     attempt: 1,
     adapters: [],
   });
