@@ -46,4 +46,13 @@ export async function installSchedules(
       opts: { attempts: 3, removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
     },
   );
+  await queues.queue('supervision').upsertJobScheduler(
+    'watch-commitments',
+    { every: options.deadlinesEveryMs ?? 60_000 },
+    {
+      name: 'watch-commitments',
+      data: {},
+      opts: { attempts: 3, removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
+    },
+  );
 }

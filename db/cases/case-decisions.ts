@@ -1,6 +1,6 @@
 import type { Actor } from '../actor.ts';
 import { chinaDate, correctionNoticeDeadline, hallCalendar } from '../calendar/index.ts';
-import type { Case, CaseStatus } from '../entities/case.ts';
+import { Case, type CaseStatus } from '../entities/case.ts';
 import { CaseDocument, type DocumentKind } from '../entities/case-document.ts';
 import { CaseSuspension } from '../entities/case-suspension.ts';
 import { badInput } from '../errors.ts';
@@ -8,8 +8,9 @@ import type { HubEntityManager } from '../orm.ts';
 import { requireRole } from './case-access.ts';
 import { changeCase } from './case-change.ts';
 import { buildDocumentContent } from './case-documents.ts';
-import { emitOutbox, recordEvent } from './case-events.ts';
+import { emitOutbox, type Recorder, recordEvent, SYSTEM_ACTOR } from './case-events.ts';
 import { nextDocumentNumber } from './case-numbers.ts';
+import { CASE_VIEW_POPULATE } from './case-queries.ts';
 import { deadlineOf, materialCheckOf } from './case-view.ts';
 import { gapKey, type MaterialCheck, type MaterialGap } from './material-check.ts';
 
@@ -42,7 +43,7 @@ export type AcceptanceDecision =
 async function issueDocument(
   tx: HubEntityManager,
   hallCase: Case,
-  actor: Actor,
+  actor: Recorder,
   kind: DocumentKind,
   extra: { gaps?: MaterialGap[]; reasons?: string[]; approved?: boolean; gapKeys?: string[] },
 ): Promise<CaseDocument> {
@@ -403,4 +404,51 @@ export async function decideImmediate(
     await tx.flush();
     return { kind: 'immediate_decided', hallCase, document, approved: decision.approve };
   });
+}
+
+/**
+ * Deficiency-tolerant cases whose applicant did not supply the owed materials by the committed date
+ * are returned unprocessed (退办) with a notice; the simulated approval is not released (R-B4).
+ */
+export async function returnLapsedCommitments(em: HubEntityManager, now: Date): Promise<string[]> {
+  const today = chinaDate(now);
+  const lapsed = await em.find(
+    Case,
+    { status: 'accepted_with_deficiency' },
+    { fields: ['id', 'commitment'] },
+  );
+  const returned: string[] = [];
+  for (const candidate of lapsed) {
+    if (!candidate.commitment || candidate.commitment.supplyBy >= today) continue;
+    const number = await em.fork().transactional(async (tx) => {
+      const hallCase = (await tx.findOne(
+        Case,
+        { id: candidate.id },
+        { populate: CASE_VIEW_POPULATE },
+      )) as Case | null;
+      if (hallCase?.status !== 'accepted_with_deficiency') return null;
+      const owed = materialCheckOf(hallCase).gaps.filter((g) =>
+        hallCase.commitment!.materialCodes.includes(g.code),
+      );
+      hallCase.status = 'returned';
+      for (const s of hallCase.suspensions.getItems())
+        if (s.reason === 'deficiency_commitment' && s.to === null) s.to = today;
+      const document = await issueDocument(tx, hallCase, SYSTEM_ACTOR, 'return_notice', { gaps: owed });
+      recordEvent(
+        tx,
+        hallCase,
+        SYSTEM_ACTOR,
+        'returned',
+        { status: ['accepted_with_deficiency', 'returned'], owed: [null, owed.map((g) => g.code).join(',')] },
+        { documentId: document.id },
+      );
+      emitOutbox(tx, 'case.returned', hallCase.id, {
+        caseNumber: hallCase.number,
+        documentNumber: document.number,
+      });
+      return hallCase.number;
+    });
+    if (number) returned.push(number);
+  }
+  return returned;
 }

@@ -11,6 +11,7 @@ const TITLES: Record<DocumentKind, string> = {
   deficiency_acceptance_notice: '容缺受理通知书',
   pre_acceptance_result: '网上申请预受理结果告知书',
   immediate_decision: '即办件审批决定书',
+  return_notice: '退办通知书',
 };
 
 const STATE_TEXT = {
@@ -102,6 +103,17 @@ export function buildDocumentContent(
       paragraphs.push(
         `你（单位）通过网上提交的${item.name}申请，经预审，申请材料齐全、符合法定形式，预受理通过。请携带材料原件到综合窗口办理正式受理。`,
       );
+      break;
+    case 'return_notice':
+      paragraphs.push(
+        `你（单位）提出的${item.name}申请已于${hallCase.acceptedOn ?? ''}容缺受理。申请人承诺于${hallCase.commitment?.supplyBy ?? ''}前补齐下列材料，逾期未补齐。`,
+        '根据容缺受理承诺，本申请作退办处理，已作出的模拟审批结果不予发放。补齐全部材料后可重新申请。',
+      );
+      materials = (extras.gaps ?? []).map((g) => ({
+        name: g.name,
+        status: '逾期未补齐',
+        note: g.reasons.join('；'),
+      }));
       break;
     case 'immediate_decision':
       paragraphs.push(

@@ -34,6 +34,7 @@ const KIND_MARK: Record<DocumentKind, string> = {
   deficiency_acceptance_notice: '容',
   pre_acceptance_result: '预',
   immediate_decision: '即',
+  return_notice: '退',
 };
 
 /** 濮政服受字〔2026〕第000123号: hall prefix, kind, year, serial of that hall, kind and year. */

@@ -10,6 +10,7 @@ export const DOCUMENT_KINDS = [
   'deficiency_acceptance_notice',
   'pre_acceptance_result',
   'immediate_decision',
+  'return_notice',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 

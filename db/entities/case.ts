@@ -24,6 +24,7 @@ export const CASE_STATUSES = [
   'refused',
   'approved',
   'denied',
+  'returned',
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 

@@ -76,6 +76,7 @@ const enumValues = {
     REFUSED: 'refused',
     APPROVED: 'approved',
     DENIED: 'denied',
+    RETURNED: 'returned',
   },
   ApplicantType: { PERSON: 'person', ORGANISATION: 'organisation' },
   MaterialMedium: { PAPER: 'paper', ELECTRONIC: 'electronic' },
@@ -95,6 +96,7 @@ const enumValues = {
     DEFICIENCY_ACCEPTANCE_NOTICE: 'deficiency_acceptance_notice',
     PRE_ACCEPTANCE_RESULT: 'pre_acceptance_result',
     IMMEDIATE_DECISION: 'immediate_decision',
+    RETURN_NOTICE: 'return_notice',
   },
 } satisfies Resolvers;
 
