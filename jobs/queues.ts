@@ -31,6 +31,9 @@ export class HubQueues {
     let queue = this.#queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: this.#connection, prefix: this.#prefix });
+      // Connection trouble also rejects the call that met it (enqueue, requeue), where it is handled;
+      // the event would otherwise be an unhandled error.
+      queue.on('error', () => {});
       this.#queues.set(name, queue);
     }
     return queue;
