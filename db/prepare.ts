@@ -25,3 +25,24 @@ export async function prepareDatabase(orm: HubOrm): Promise<PreparedDatabase> {
 export async function pendingMigrations(orm: HubOrm): Promise<string[]> {
   return (await orm.migrator.getPending()).map((m) => m.name);
 }
+
+/**
+ * The id of this hub's database, made on first use; the queue prefix carries it (see
+ * `queuePrefixFor`) so that hubs sharing a Redis keep their jobs apart.
+ */
+export async function installationId(orm: HubOrm): Promise<string> {
+  const em = forkEm(orm);
+  await em.execute(
+    `insert into hub_installation (id, created_at) select gen_random_uuid(), now()
+      where not exists (select 1 from hub_installation)`,
+  );
+  const [row] = await em.execute<{ id: string }[]>(
+    'select id from hub_installation order by created_at limit 1',
+  );
+  return row!.id;
+}
+
+/** `owh` + the first 8 hex digits of the installation: the prefix of every queue key of this hub. */
+export function queuePrefixFor(base: string, installation: string): string {
+  return `${base}-${installation.replaceAll('-', '').slice(0, 8)}`;
+}

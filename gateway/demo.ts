@@ -6,6 +6,8 @@ import path from 'node:path';
 import { hallCalendar } from '../db/calendar/index.ts';
 import { citizenIdCheckChar } from '../db/identity/citizen-id.ts';
 import { catalogue } from '../db/seed/catalogue/index.ts';
+import { signActorToken } from './auth/actor-token.ts';
+import { DEMO_ACTORS } from './auth/demo-actors.ts';
 import { loadOrCreateDevSigningKey } from './auth/signing-keys.ts';
 import { demoTokens } from './auth/token-setup.ts';
 import { loadConfig } from './config.ts';
@@ -17,12 +19,16 @@ const tokens = Object.fromEntries((await demoTokens(config, key)).map((t) => [t.
 const outDir = path.resolve(config.DATA_DIR, 'demo');
 mkdirSync(outDir, { recursive: true });
 
-async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+async function gql<T>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  token = tokens.clerk,
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`${base}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.clerk}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),
     });
   } catch {
@@ -134,3 +140,61 @@ const tolerant = await decide(third, {
   commitment: { materialCodes: [owed.code], supplyBy },
 });
 await show(`3. ${owed.name} owed: accepted with deficiency, committed by ${supplyBy}`, tolerant);
+
+// The departments: the item's lead department has no system of its own, so its reviewer decides in
+// the hub's back office; the decisions come back and the cases conclude.
+const department = item.departmentCodes[0]!;
+const reviewer = await signActorToken(
+  { ...DEMO_ACTORS.department_reviewer, departmentCode: department },
+  {
+    key: key.privateKey,
+    kid: key.kid,
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+    expiresIn: '1h',
+  },
+);
+type Task = { id: string; caseNumber: string; version: number; adapter?: string };
+const waitFor = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
+  for (let i = 0; i < 100; i++) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not happen within 20 s (are the hub's workers running?)`);
+};
+console.log(`\nBack office of ${department}: the reviewer decides the tasks of cases 1 and 2`);
+for (const c of [first, second]) {
+  const task = await waitFor(async () => {
+    const data = await gql<{ departmentTasks: Task[] }>(
+      '{ departmentTasks(status: PENDING) { id caseNumber version } }',
+      {},
+      reviewer,
+    );
+    return data.departmentTasks.find((t) => t.caseNumber === c.number);
+  }, `the hand-over of ${c.number}`);
+  await gql(
+    'mutation($input: DecideTaskInput!) { decideDepartmentTask(input: $input) { status } }',
+    {
+      input: {
+        taskId: task.id,
+        expectedVersion: task.version,
+        approve: true,
+        resultNumber: `濮环审〔2026〕${c.number.slice(-4)}号`,
+      },
+    },
+    reviewer,
+  );
+  const concluded = await waitFor(async () => {
+    const data = await gql<{
+      case: { status: string; departmentTasks: { status: string; resultNumber: string | null }[] };
+    }>('query($id: ID!) { case(id: $id) { status departmentTasks { status resultNumber } } }', { id: c.id });
+    return data.case.status === 'APPROVED' ? data.case : undefined;
+  }, `the conclusion of ${c.number}`);
+  console.log(
+    `  case ${c.number}: ${concluded.status} — ${concluded.departmentTasks.map((t) => t.resultNumber).join(', ')}`,
+  );
+}
+console.log(
+  `  case ${tolerant.number}: its simulated approval waits until ${owed.name} arrives (or is returned after ${supplyBy})`,
+);

@@ -4,7 +4,7 @@ import { createIdentityResolver } from '../db/departments/applicant-identities.t
 import { createBackOfficeStore } from '../db/departments/back-office.ts';
 import { createCallRecorder } from '../db/departments/call-recorder.ts';
 import { connectDatabase, describeDatabase } from '../db/orm.ts';
-import { prepareDatabase } from '../db/prepare.ts';
+import { installationId, prepareDatabase, queuePrefixFor } from '../db/prepare.ts';
 import { startOutboxRelay } from '../jobs/outbox-relay.ts';
 import { HubQueues } from '../jobs/queues.ts';
 import { assertRedisUsable, createRedisConnection } from '../jobs/redis.ts';
@@ -40,6 +40,8 @@ export async function startHubProcess(
   const cleanup: (() => Promise<unknown>)[] = [() => orm.close()];
   try {
     const prepared = await prepareDatabase(orm);
+    // Queue keys carry this database's id: hubs sharing a Redis never take each other's jobs.
+    const prefix = queuePrefixFor(config.QUEUE_PREFIX, await installationId(orm));
     logger.info({ migrations: prepared.migrationsApplied, catalogue: prepared.catalogue }, 'database ready');
     const recorder = createCallRecorder(orm, (error) =>
       logger.error({ err: error }, 'recording department calls failed'),
@@ -56,7 +58,14 @@ export async function startHubProcess(
     redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
     cleanup.unshift(() => redis.quit());
     const gateway = await startGateway(
-      { config, orm, redis, verifier: tokens.verifier, logger, adapters: built.adapters },
+      {
+        config: { ...config, QUEUE_PREFIX: prefix },
+        orm,
+        redis,
+        verifier: tokens.verifier,
+        logger,
+        adapters: built.adapters,
+      },
       { host: config.HOST, port: config.PORT },
     );
     cleanup.unshift(() => gateway.close());
@@ -67,7 +76,7 @@ export async function startHubProcess(
     if (options.workers) {
       workers = startWorkers(jobDefinitions, {
         connection: redis,
-        prefix: config.QUEUE_PREFIX,
+        prefix,
         orm,
         logger,
         concurrency: config.WORKER_CONCURRENCY,
@@ -75,7 +84,7 @@ export async function startHubProcess(
       });
       // Workers stop first: jobs in flight finish before the connections close.
       cleanup.unshift(() => workers!.close());
-      const queues = new HubQueues(redis, config.QUEUE_PREFIX);
+      const queues = new HubQueues(redis, prefix);
       const relay = startOutboxRelay(orm, queues, jobDefinitions, logger);
       await installSchedules(queues, built.adapters);
       cleanup.unshift(async () => {

@@ -6,7 +6,7 @@ import { createIdentityResolver } from '../db/departments/applicant-identities.t
 import { createBackOfficeStore } from '../db/departments/back-office.ts';
 import { createCallRecorder } from '../db/departments/call-recorder.ts';
 import { connectDatabase, forkEm } from '../db/orm.ts';
-import { pendingMigrations } from '../db/prepare.ts';
+import { installationId, pendingMigrations, queuePrefixFor } from '../db/prepare.ts';
 import { ConfigError, loadWorkerConfig } from './config.ts';
 import { startOutboxRelay } from './outbox-relay.ts';
 import { runEntryPoint } from './process-entry.ts';
@@ -39,12 +39,13 @@ async function start() {
     { simulate: false },
   );
   const redis = createRedisConnection(config.REDIS_URL);
-  const queues = new HubQueues(redis, config.QUEUE_PREFIX);
+  const prefix = queuePrefixFor(config.QUEUE_PREFIX, await installationId(orm));
+  const queues = new HubQueues(redis, prefix);
   const relay = startOutboxRelay(orm, queues, jobDefinitions, logger);
   await installSchedules(queues, built.adapters);
   const workers = startWorkers(jobDefinitions, {
     connection: redis,
-    prefix: config.QUEUE_PREFIX,
+    prefix,
     orm,
     logger,
     concurrency: config.WORKER_CONCURRENCY,

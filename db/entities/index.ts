@@ -17,6 +17,7 @@ import { DepartmentTask } from './department-task.ts';
 import { ExpressPackage } from './express-package.ts';
 import { Hall } from './hall.ts';
 import { HolidaySchedule } from './holiday-schedule.ts';
+import { HubInstallation } from './hub-installation.ts';
 import { OutboxEvent } from './outbox-event.ts';
 import { PersonalDataAccess } from './personal-data-access.ts';
 import { SequenceCounter } from './sequence-counter.ts';
@@ -44,6 +45,7 @@ export {
   ExpressPackage,
   Hall,
   HolidaySchedule,
+  HubInstallation,
   OutboxEvent,
   PersonalDataAccess,
   SequenceCounter,
@@ -79,4 +81,5 @@ export const entities = [
   AdapterCursor,
   DeadLetter,
   CaseWarning,
+  HubInstallation,
 ];
