@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { RunningSimulator, SimulatorFaults } from '../kit/adapter-contract.ts';
+import { listenOnLoopback } from '../kit/simulator-server.ts';
 import { signWebhook } from '../kit/webhook-signature.ts';
 
 /**
@@ -339,12 +338,9 @@ export async function startPostSimulator(
       .json({ message: '请求体不是合法的 JSON' });
   });
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(options.port ?? 0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(app, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     mode,
     setMode(next) {
       Object.assign(mode, next);
@@ -388,8 +384,7 @@ export async function startPostSimulator(
       for (const t of timers) clearTimeout(t);
       timers.clear();
       await outbox;
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await listening.close();
     },
   };
 }

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { RunningSimulator, SimulatorFaults } from '../kit/adapter-contract.ts';
+import { listenOnLoopback } from '../kit/simulator-server.ts';
 
 /**
  * A provincial service platform (河南政务服务网) of our own, for development, the demo and tests:
@@ -223,12 +222,9 @@ export async function startProvincialSimulator(
     res.status(status).json({ message: '请求体不是合法的 JSON', errors: [] });
   });
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(options.port ?? 0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(app, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     mode,
     setFaults(faults: Partial<SimulatorFaults>) {
       Object.assign(mode, faults);
@@ -242,8 +238,7 @@ export async function startProvincialSimulator(
       })),
     calls: () => ({ ...calls }),
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await listening.close();
     },
   };
 }

@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { RunningSimulator, SimulatorFaults } from '../kit/adapter-contract.ts';
+import { listenOnLoopback } from '../kit/simulator-server.ts';
 import { signWebhook } from '../kit/webhook-signature.ts';
 import { DEVELOPMENT_CALLBACK_SECRET } from './public-security.config.ts';
 
@@ -593,13 +592,10 @@ export async function startPublicSecuritySimulator(
     }
   });
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(options.port ?? 0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(app, options.port);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     faults,
     setFaults(next) {
       Object.assign(faults, next);
@@ -648,8 +644,7 @@ export async function startPublicSecuritySimulator(
       for (const t of timers) clearTimeout(t);
       timers.clear();
       for (const c of inFlight) c.abort();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await listening.close();
     },
   };
 }

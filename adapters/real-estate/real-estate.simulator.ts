@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import {
@@ -14,6 +12,7 @@ import {
   parse,
 } from 'graphql';
 import type { RunningSimulator, SimulatorFaults } from '../kit/adapter-contract.ts';
+import { listenOnLoopback } from '../kit/simulator-server.ts';
 import type { CertificateKind, RegistrationStatus, RegistrationType } from './real-estate.mapping.ts';
 
 /** The registry's own schema, which the simulator serves as it is. */
@@ -486,12 +485,9 @@ export async function startRealEstateSimulator(
       .json({ errors: [{ message: 'use POST' }] });
   });
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(options.port ?? 0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(app, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     mode,
     setMode(next) {
       Object.assign(mode, next);
@@ -509,8 +505,7 @@ export async function startRealEstateSimulator(
     calls: () => ({ ...calls }),
     async close() {
       for (const t of timers) clearTimeout(t);
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await listening.close();
     },
   };
 }

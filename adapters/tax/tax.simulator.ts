@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { RunningSimulator, SimulatorFaults } from '../kit/adapter-contract.ts';
+import { listenOnLoopback } from '../kit/simulator-server.ts';
 
 /**
  * A tax bureau approval system of our own, for development, the demo and tests: REST/JSON with OAuth2
@@ -236,12 +235,9 @@ export async function startTaxSimulator(
 
   app.use('/v1', v1);
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(options.port ?? 0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(app, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     mode,
     setMode(next) {
       Object.assign(mode, next);
@@ -259,8 +255,7 @@ export async function startTaxSimulator(
     calls: () => ({ ...calls }),
     async close() {
       for (const t of timers) clearTimeout(t);
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await listening.close();
     },
   };
 }
