@@ -74,6 +74,38 @@ describe('queues and workers', () => {
     await queues.close();
   });
 
+  it('closing the workers lets the job in flight finish (graceful shutdown, nothing stalled)', async () => {
+    let started!: () => void;
+    const running = new Promise<void>((r) => {
+      started = r;
+    });
+    let finished = false;
+    const slow = defineJob({
+      name: 'slow-step',
+      queue: 'test-slow',
+      payload: z.object({ caseId: z.string() }).strict(),
+      async process() {
+        started();
+        await new Promise((r) => setTimeout(r, 500));
+        finished = true;
+      },
+    });
+    const queues = new HubQueues(redis, prefix);
+    await queues.enqueue(slow, { caseId: 'C-9' }, { jobId: 'slow-C-9' });
+    const workers = startWorkers([slow as never], {
+      connection: redis,
+      prefix,
+      orm: db.orm,
+      logger: createLogger('silent'),
+    });
+    await running;
+    await workers.close();
+    expect(finished).toBe(true);
+    const job = await queues.queue('test-slow').getJob('slow-C-9');
+    expect(await job!.getState()).toBe('completed');
+    await queues.close();
+  });
+
   it('rejects job ids BullMQ cannot use', () => {
     expect(() => assertJobId('case:1')).toThrow(/no ':'/);
     expect(() => assertJobId('12345')).toThrow(/not digits only/);
