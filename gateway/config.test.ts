@@ -39,6 +39,18 @@ describe('configuration', () => {
     expect(problemsOf({ QUEUE_PREFIX: 'a:b' })[0]).toMatch(/^QUEUE_PREFIX: letters, digits/);
   });
 
+  it('reads per-queue worker concurrency, and explains a bad list', () => {
+    expect(
+      loadConfig({ WORKER_QUEUE_CONCURRENCY: 'transfers=8,decisions=2' }).WORKER_QUEUE_CONCURRENCY,
+    ).toEqual({
+      transfers: 8,
+      decisions: 2,
+    });
+    expect(problemsOf({ WORKER_QUEUE_CONCURRENCY: 'transfers:8' })[0]).toMatch(
+      /^WORKER_QUEUE_CONCURRENCY: a list like/,
+    );
+  });
+
   it('requires the token keys in production', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       expect.stringMatching(/^AUTH_JWKS: required in production/),

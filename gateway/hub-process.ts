@@ -80,6 +80,7 @@ export async function startHubProcess(
         orm,
         logger,
         concurrency: config.WORKER_CONCURRENCY,
+        ...(config.WORKER_QUEUE_CONCURRENCY ? { concurrencyByQueue: config.WORKER_QUEUE_CONCURRENCY } : {}),
         adapters: built.adapters,
       });
       // Workers stop first: jobs in flight finish before the connections close.

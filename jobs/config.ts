@@ -29,6 +29,14 @@ export const baseConfigSchema = z.object({
     .default('owh'),
   /** Jobs a worker runs at once per queue. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  /** Per-queue overrides, e.g. `transfers=8,decisions=2`. */
+  WORKER_QUEUE_CONCURRENCY: z
+    .string()
+    .regex(/^([a-z][a-z0-9-]*=\d{1,3})(,[a-z][a-z0-9-]*=\d{1,3})*$/, 'a list like transfers=8,decisions=2')
+    .transform((text) =>
+      Object.fromEntries(text.split(',').map((pair) => [pair.split('=')[0]!, Number(pair.split('=')[1])])),
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -49,6 +49,7 @@ async function start() {
     orm,
     logger,
     concurrency: config.WORKER_CONCURRENCY,
+    ...(config.WORKER_QUEUE_CONCURRENCY ? { concurrencyByQueue: config.WORKER_QUEUE_CONCURRENCY } : {}),
     adapters: built.adapters,
   });
   logger.info({ queues: workers.queues }, 'workers running');

@@ -492,21 +492,25 @@ describe('public security: signed callbacks', () => {
   });
 
   it('retries a refused delivery with the same webhook-id, and gets through once the secret is right', async () => {
-    receiver.received.length = 0;
-    simulator.setFaults({ expiredCredentials: true });
+    // A bureau and a receiver of this test's own: no delivery of an earlier test can arrive here.
+    const own = await startPublicSecuritySimulator({ reviewMs: 30, callbackRetryMs: 40 });
+    const hub = await startReceiver(DEVELOPMENT_CALLBACK_SECRET);
     try {
-      await adapterFor(simulator).submit(packageFor());
-      await eventually(() => receiver.received.some((r) => r.status === 401));
-      simulator.setFaults({ expiredCredentials: false });
-      await eventually(() => receiver.accepted().length === 2);
-      const refused = receiver.received.find((r) => r.status === 401)!;
-      expect(receiver.accepted().some((r) => r.webhookId === refused.webhookId)).toBe(true);
-      const log = simulator.deliveries().filter((d) => d.webhookId === refused.webhookId);
+      own.setCallbackUrl(hub.url);
+      own.setFaults({ expiredCredentials: true });
+      await adapterFor(own).submit(packageFor());
+      await eventually(() => hub.received.some((r) => r.status === 401));
+      own.setFaults({ expiredCredentials: false });
+      await eventually(() => hub.accepted().length >= 2);
+      const refused = hub.received.find((r) => r.status === 401)!;
+      expect(hub.accepted().some((r) => r.webhookId === refused.webhookId)).toBe(true);
+      const log = own.deliveries().filter((d) => d.webhookId === refused.webhookId);
       expect(log[0]).toMatchObject({ attempt: 1, status: 401 });
       expect(log.at(-1)).toMatchObject({ status: 200 });
       expect(log.at(-1)!.attempt).toBeGreaterThan(1);
     } finally {
-      simulator.setFaults({ expiredCredentials: false });
+      await own.close();
+      await hub.close();
     }
   });
 });
