@@ -11,7 +11,7 @@ import { buildDocumentContent } from './case-documents.ts';
 import { emitOutbox, type Recorder, recordEvent, SYSTEM_ACTOR } from './case-events.ts';
 import { nextDocumentNumber } from './case-numbers.ts';
 import { CASE_VIEW_POPULATE } from './case-queries.ts';
-import { deadlineOf, materialCheckOf } from './case-view.ts';
+import { closeSuspension, deadlineOf, materialCheckOf } from './case-view.ts';
 import { gapKey, type MaterialCheck, type MaterialGap } from './material-check.ts';
 
 /** Outcomes a caller can act on; faults (no access, stale version, bad input) are HubErrors. */
@@ -431,8 +431,7 @@ export async function returnLapsedCommitments(em: HubEntityManager, now: Date): 
         hallCase.commitment!.materialCodes.includes(g.code),
       );
       hallCase.status = 'returned';
-      for (const s of hallCase.suspensions.getItems())
-        if (s.reason === 'deficiency_commitment' && s.to === null) s.to = today;
+      closeSuspension(hallCase, 'deficiency_commitment', today);
       const document = await issueDocument(tx, hallCase, SYSTEM_ACTOR, 'return_notice', { gaps: owed });
       recordEvent(
         tx,

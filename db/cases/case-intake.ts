@@ -14,7 +14,7 @@ import { changeCase } from './case-change.ts';
 import { concludeIfDecided } from './case-conclusion.ts';
 import { emitOutbox, recordEvent } from './case-events.ts';
 import { nextCaseNumber } from './case-numbers.ts';
-import { materialCheckOf } from './case-view.ts';
+import { closeSuspension, materialCheckOf } from './case-view.ts';
 import { packageToRegister } from './express-packages.ts';
 
 export interface PresentedMaterialInput {
@@ -328,8 +328,4 @@ export async function presentMaterials(
     if (settled) await concludeIfDecided(tx, hallCase);
     return hallCase;
   });
-}
-
-function closeSuspension(hallCase: Case, reason: string, today: string): void {
-  for (const s of hallCase.suspensions.getItems()) if (s.reason === reason && s.to === null) s.to = today;
 }

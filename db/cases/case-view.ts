@@ -40,3 +40,8 @@ export function deadlineOf(hallCase: Case, today = chinaDate(new Date())) {
     today,
   });
 }
+
+/** Ends the open suspension of that reason: the clock runs again from `today`. */
+export function closeSuspension(hallCase: Case, reason: string, today: string): void {
+  for (const s of hallCase.suspensions.getItems()) if (s.reason === reason && s.to === null) s.to = today;
+}

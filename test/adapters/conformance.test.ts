@@ -11,6 +11,7 @@ import { DepartmentError } from '../../adapters/kit/department-error.ts';
 import { adapterDefinitions } from '../../adapters/registry.ts';
 import { CallbackReceipt } from '../../db/entities/callback-receipt.ts';
 import { forkEm } from '../../db/orm.ts';
+import { eventually } from '../kit/eventually.ts';
 import { startTestHub, type TestHub } from '../kit/test-hub.ts';
 
 /**
@@ -28,16 +29,6 @@ function packageFor(caseNumber: string): CasePackage {
     applicant: { name: '测试企业有限公司', idType: 'credit_code', idNumber: '91350100M000100Y43' },
     materials: [{ code: 'M01', name: '申请书', medium: 'paper', copies: 1, sha256: null, mediaType: null }],
   };
-}
-
-async function eventually<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 // The hub's own back office is no remote system (no simulator, no faults); test/adapters/back-office.test.ts covers it.

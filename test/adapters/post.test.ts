@@ -15,6 +15,7 @@ import {
   s10CheckDigit,
   startPostSimulator,
 } from '../../adapters/post/post.simulator.ts';
+import { eventually } from '../kit/eventually.ts';
 
 /** The post (EMS) adapter against its simulator, with a small receiver standing in for the hub. */
 
@@ -43,16 +44,6 @@ function packageFor(overrides: Partial<PostCasePackage> = {}): PostCasePackage {
     delivery: { phone: PHONE, address: ADDRESS, postcode: '457000' },
     ...overrides,
   };
-}
-
-async function eventually<T>(probe: () => T | null | undefined | false, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('post (EMS) adapter', () => {

@@ -28,6 +28,7 @@ import { CallbackReceipt } from '../../db/entities/callback-receipt.ts';
 import { PersonalDataAccess } from '../../db/entities/personal-data-access.ts';
 import { forkEm } from '../../db/orm.ts';
 import { DEMO_ACTORS } from '../../gateway/auth/demo-actors.ts';
+import { eventually } from '../kit/eventually.ts';
 import { citizenId, requiredMaterials, TOLERANT_ITEM } from '../kit/front-desk.ts';
 import { createTestDatabase, type TestDatabase } from '../kit/test-database.ts';
 import { startTestHub, type TestHub } from '../kit/test-hub.ts';
@@ -80,19 +81,6 @@ function packageFor(overrides: Partial<CasePackage> = {}): CasePackage {
     ],
     ...overrides,
   };
-}
-
-async function eventually<T>(
-  probe: () => T | null | undefined | Promise<T | null | undefined>,
-  timeoutMs = 15_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const failureOf = (promise: Promise<unknown>) =>

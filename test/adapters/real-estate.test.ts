@@ -33,6 +33,7 @@ import type { ServiceItemSeed } from '../../db/seed/catalogue/catalogue-seed.typ
 import { catalogue } from '../../db/seed/catalogue/index.ts';
 import { DEMO_ACTORS } from '../../gateway/auth/demo-actors.ts';
 import { buildHubSchema } from '../../schema/hub/hub-subschema.ts';
+import { eventually } from '../kit/eventually.ts';
 import { citizenId, requiredMaterials } from '../kit/front-desk.ts';
 import { createTestDatabase, type TestDatabase } from '../kit/test-database.ts';
 import { startTestHub, type TestHub } from '../kit/test-hub.ts';
@@ -63,16 +64,6 @@ function packageFor(item: ServiceItemSeed, caseNumber: string, serial: number, n
         mediaType: null,
       })),
   };
-}
-
-async function eventually<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 async function failure(promise: Promise<unknown>): Promise<DepartmentError> {

@@ -16,6 +16,7 @@ import { createRedisConnection } from '../../jobs/redis.ts';
 import { jobDefinitions } from '../../jobs/registry.ts';
 import { installSchedules } from '../../jobs/schedules.ts';
 import { type RunningWorkers, startWorkers } from '../../jobs/workers.ts';
+import { eventually } from '../kit/eventually.ts';
 import { citizenId } from '../kit/front-desk.ts';
 import { TEST_REDIS_URL } from '../kit/services.ts';
 import { createTestDatabase, type TestDatabase } from '../kit/test-database.ts';
@@ -27,15 +28,8 @@ const paper = (code: string) =>
     .materials.filter((m) => m.required)
     .map((m) => ({ checklistCode: m.code, medium: 'paper' as const }));
 
-async function until<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('not reached in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Pipeline steps run on schedules; under a loaded machine they may take a while. */
+const until = <T>(probe: () => Promise<T | null | undefined | false>) => eventually(probe, 40_000);
 
 describe('from acceptance to the departments (outbox → relay → queue → adapter → department)', () => {
   const prefix = `test-${randomBytes(5).toString('hex')}`;

@@ -1,3 +1,4 @@
+import { coverageOf } from '../../../../db/catalogue/catalogue-coverage.ts';
 import type { QueryResolvers } from '../../../__generated__/resolvers-types.ts';
 
 export const windowCoverage: NonNullable<QueryResolvers['windowCoverage']> = async (
@@ -10,7 +11,7 @@ export const windowCoverage: NonNullable<QueryResolvers['windowCoverage']> = asy
     overall: report.overall,
     byZone: zones.map((zone) => ({
       zone,
-      coverage: report.byZone.get(zone.code) ?? { itemCount: 0, comprehensiveWindowCount: 0, share: 0 },
+      coverage: report.byZone.get(zone.code) ?? coverageOf(0, 0),
     })),
   };
 };
