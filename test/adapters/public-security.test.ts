@@ -492,6 +492,10 @@ describe('public security: signed callbacks', () => {
       await eventually(() => hub.accepted().length >= 2);
       const refused = hub.received.find((r) => r.status === 401)!;
       expect(hub.accepted().some((r) => r.webhookId === refused.webhookId)).toBe(true);
+      // The bureau logs a delivery once its answer is back, a moment after the receiver counted it.
+      await eventually(() =>
+        own.deliveries().some((d) => d.webhookId === refused.webhookId && d.status === 200),
+      );
       const log = own.deliveries().filter((d) => d.webhookId === refused.webhookId);
       expect(log[0]).toMatchObject({ attempt: 1, status: 401 });
       expect(log.at(-1)).toMatchObject({ status: 200 });
