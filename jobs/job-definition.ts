@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { DepartmentAdapter } from '../adapters/kit/adapter-contract.ts';
 import type { Logger } from '../adapters/kit/logger.ts';
 import type { HubEntityManager } from '../db/orm.ts';
@@ -29,7 +29,7 @@ export interface JobDefinition<Payload = unknown> {
   attempts?: number;
   /** First retry delay in ms; doubles each retry, with jitter (default 2000). */
   backoffMs?: number;
-  /** Outbox topics that start this job (the relay enqueues it with `{ outboxId, caseId }`). */
+  /** Outbox topics that start this job (the relay enqueues it with an {@link OutboxPayload}). */
   topics?: string[];
   process(payload: Payload, context: JobContext): Promise<unknown>;
 }
@@ -43,3 +43,9 @@ export function defineJob<Payload>(definition: JobDefinition<Payload>): JobDefin
   }
   return definition;
 }
+
+/** What the relay puts in a job started by an outbox event: ids and the topic, nothing personal. */
+export const outboxPayload = z
+  .object({ outboxId: z.number().int(), caseId: z.uuid(), topic: z.string().regex(/^[a-z_]+\.[a-z_]+$/) })
+  .strict();
+export type OutboxPayload = z.infer<typeof outboxPayload>;

@@ -1,12 +1,7 @@
 import type { Logger } from '../adapters/kit/logger.ts';
 import { forkEm, type HubOrm } from '../db/orm.ts';
-import type { JobDefinition } from './job-definition.ts';
+import type { JobDefinition, OutboxPayload } from './job-definition.ts';
 import type { HubQueues } from './queues.ts';
-
-export interface OutboxPayload {
-  outboxId: number;
-  caseId: string | null;
-}
 
 /**
  * Moves outbox events to the queues: rows are claimed with `FOR UPDATE SKIP LOCKED` (several relays
@@ -31,7 +26,8 @@ export async function relayOutboxOnce(
     for (const row of rows) {
       const outboxId = Number(row.id);
       for (const definition of routes.get(row.topic) ?? []) {
-        await queues.enqueue(definition, { outboxId, caseId: row.case_id } satisfies OutboxPayload, {
+        const payload: OutboxPayload = { outboxId, caseId: row.case_id ?? '', topic: row.topic };
+        await queues.enqueue(definition, payload, {
           jobId: `${definition.name}-o${outboxId}`,
         });
       }

@@ -1,9 +1,8 @@
 import { UnrecoverableError } from 'bullmq';
-import { z } from 'zod';
 import { DepartmentError } from '../adapters/kit/department-error.ts';
 import { loadCaseForPackages, packageOf } from '../db/cases/case-transfer.ts';
 import { OutboxEvent } from '../db/entities/outbox-event.ts';
-import { defineJob } from './job-definition.ts';
+import { defineJob, outboxPayload } from './job-definition.ts';
 
 const OUTCOMES: Record<string, 'accepted' | 'correction_required' | 'refused'> = {
   pre_accepted: 'accepted',
@@ -20,14 +19,13 @@ export const recordOnPlatform = defineJob({
   name: 'record-on-platform',
   queue: 'platform',
   topics: ['case.accepted', 'case.pre_acceptance_result'],
-  payload: z.object({ outboxId: z.number().int(), caseId: z.uuid() }).strict(),
-  async process({ outboxId, caseId }, { em, adapters }) {
+  payload: outboxPayload,
+  async process({ outboxId, caseId, topic }, { em, adapters }) {
     const platform = adapters.find((a) => a.platform)?.platform;
     if (!platform) throw new UnrecoverableError('no adapter records on the provincial platform');
     const event = await em.findOne(OutboxEvent, { id: outboxId });
     const hallCase = await loadCaseForPackages(em, caseId);
     if (!hallCase) throw new UnrecoverableError(`case ${caseId} does not exist`);
-    const topic = event?.topic ?? 'case.accepted';
     try {
       if (topic === 'case.accepted') {
         return await platform.acceptance(

@@ -1,8 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
-import { z } from 'zod';
 import { DepartmentError } from '../adapters/kit/department-error.ts';
 import { pendingTransfers, recordTransfer } from '../db/cases/case-transfer.ts';
-import { defineJob } from './job-definition.ts';
+import { defineJob, outboxPayload } from './job-definition.ts';
 
 /**
  * On acceptance, sends the case's package to every department the item needs, each through its
@@ -14,7 +13,7 @@ export const transferMaterials = defineJob({
   name: 'transfer-materials',
   queue: 'transfers',
   topics: ['case.accepted'],
-  payload: z.object({ outboxId: z.number().int(), caseId: z.uuid() }).strict(),
+  payload: outboxPayload,
   async process({ caseId }, { em, adapters, logger }) {
     const transfers = await pendingTransfers(em, caseId);
     for (const transfer of transfers) {

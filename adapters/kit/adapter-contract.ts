@@ -40,7 +40,67 @@ export interface DepartmentDecision {
   reasons: string[];
   decidedAt: string | null;
   /** Name and number of the result document or certificate, when approved. */
-  result: { name: string; number: string } | null;
+  result: DepartmentResult | null;
+}
+
+/**
+ * The result a department issued, as it names it: the window checks it against the acceptance data
+ * before handing it out (R-D2). `holder` is who the result is made out to, as the department wrote it.
+ */
+export interface DepartmentResult {
+  name: string;
+  number: string;
+  /** The item the result is for, when the department states it. */
+  itemCode?: string;
+  holder?: { name: string; idNumber: string };
+}
+
+/** Which department application a feedback call is about. */
+export interface ApplicationRef {
+  departmentRef: string;
+  caseNumber: string;
+  idempotencyKey: string;
+}
+
+/** How a result reached the applicant, as the department is told after delivery (R-D5). */
+export interface DeliveryReport {
+  method: 'pickup' | 'post' | 'electronic';
+  deliveredAt: string;
+  /** Who received it: the applicant or an authorised agent (never their identity numbers). */
+  recipient: 'applicant' | 'agent';
+  /** Post: the waybill number. */
+  waybillNo: string | null;
+}
+
+/**
+ * What the window tells a department about its result. Both calls are idempotent per application:
+ * telling the same thing twice changes nothing at the department.
+ */
+export interface ResultFeedback {
+  /**
+   * The result does not match the acceptance data (wrong holder, identity or item): it goes back to
+   * the department with the reasons, and the department decides again (a new decision follows).
+   */
+  refuseResult(ref: ApplicationRef, reasons: string[]): Promise<void>;
+  /** The result was delivered (R-D5). */
+  reportDelivery(ref: ApplicationRef, report: DeliveryReport): Promise<void>;
+}
+
+/** A text message to an applicant through the SMS gateway (template + parameters, as gateways require). */
+export interface SmsMessage {
+  /** Mobile number: personal data, never logged, never in job payloads (read from the database when sent). */
+  to: string;
+  /** The gateway's registered template code, e.g. `OWH_ACCEPTED`. */
+  template: string;
+  /** Template parameters (case number, item name, dates — no identity numbers). */
+  params: Record<string, string>;
+  /** One message per key however often it is sent. */
+  idempotencyKey: string;
+}
+
+/** The SMS gateway (短信平台) applicants are notified through. */
+export interface SmsGateway {
+  send(message: SmsMessage): Promise<{ messageId: string; status: 'accepted' | 'duplicate' }>;
 }
 
 export interface AdapterHealth {
@@ -151,6 +211,10 @@ export interface DepartmentAdapter {
   callbacks?: CallbackSpec;
   /** The platform the hall records acceptances and pre-acceptance results on. */
   platform?: PlatformRecorder;
+  /** Departments that issue results: how the window refuses one back and reports its delivery. */
+  results?: ResultFeedback;
+  /** The SMS gateway applicants are notified through. */
+  sms?: SmsGateway;
 }
 
 /** Faults every simulator can be switched into, per run (the conformance suite drives them). */
@@ -165,6 +229,8 @@ export interface SimulatorFaults {
   malformed: boolean;
   /** Submissions rejected as invalid (a 4xx-type answer). */
   rejectSubmissions: boolean;
+  /** Results made out to someone else than the applicant (a wrong holder), until refused back. */
+  misattributeResults?: boolean;
 }
 
 /** A running simulated department system (ours, for development, the demo and tests). */

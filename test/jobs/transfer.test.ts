@@ -96,7 +96,7 @@ describe('from acceptance to the departments (outbox → relay → queue → ada
     expect(waiting.map((j) => j.name)).toEqual(Array(5).fill('transfer-materials'));
     expect(new Set(waiting.map((j) => j.data.caseId))).toEqual(new Set(cases.map((x) => x.id)));
     // Only ids in job data.
-    expect(Object.keys(waiting[0]!.data).sort()).toEqual(['caseId', 'outboxId']);
+    expect(Object.keys(waiting[0]!.data).sort()).toEqual(['caseId', 'outboxId', 'topic']);
   });
 
   it('hands each case to every department it needs, once, and the department data shows in the one schema', async () => {
