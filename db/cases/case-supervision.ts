@@ -23,7 +23,9 @@ export async function raiseDeadlineWarnings(
     { populate: ['suspensions', 'hall'], limit: 10_000 },
   )) as Case[];
   const existing = await em.find(CaseWarning, { case: { $in: cases.map((c) => c.id) } });
-  const raisedBefore = new Set(existing.map((w) => `${w.case.id}:${w.level}`));
+  const raisedBefore = new Set(
+    existing.filter((w) => w.scope === 'case').map((w) => `${w.case.id}:${w.level}`),
+  );
   const raised: { caseNumber: string; level: WarningLevel }[] = [];
   for (const hallCase of cases) {
     const deadline = deadlineOf(hallCase, today);
@@ -37,7 +39,7 @@ export async function raiseDeadlineWarnings(
     const created = await em.transactional(async (tx) => {
       const rows = await tx.execute<{ id: number }[]>(
         `insert into case_warning (case_id, hall_code, level, due_date, remaining_working_days, raised_at)
-         values (?, ?, ?, ?, ?, ?) on conflict (case_id, level) do nothing returning id`,
+         values (?, ?, ?, ?, ?, ?) on conflict (case_id, scope, level) do nothing returning id`,
         [
           hallCase.id,
           hallCase.hall.code,

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
 import { Case } from './case.ts';
 
-export const CASE_TASK_STATUSES = ['transferred', 'approved', 'rejected'] as const;
+/**
+ * transferred = with the department; approved / rejected = decided; result_refused = the window found
+ * the result does not match the acceptance data and sent it back (R-D2): the department decides again.
+ */
+export const CASE_TASK_STATUSES = ['transferred', 'approved', 'rejected', 'result_refused'] as const;
 export type CaseTaskStatus = (typeof CASE_TASK_STATUSES)[number];
 
 /**
@@ -31,6 +35,22 @@ export const CaseDepartmentTaskSchema = defineEntity({
     /** The result document or certificate the department issued. */
     resultName: p.string().nullable(),
     resultNumber: p.string().nullable(),
+    /** Who the result is made out to, as the department wrote it (checked against the applicant). */
+    resultHolderName: p.string().nullable(),
+    /** Reasons of each refusal of a result back to the department, oldest first. */
+    resultRefusals: p.json<{ at: string; reasons: string[] }[]>().nullable(),
+    /** Position in the item's declared sequence (0 = first; equal positions run in parallel). */
+    position: p.integer().default(0),
+    /** This department's own due date (per-stage deadline of a major project, 督办), when it has one. */
+    dueOn: p.string().length(10).nullable(),
+    /** Paper materials in the handover, and who at the department signed for them (R-F6). */
+    paperCount: p.integer().default(0),
+    paperSignedBy: p.string().nullable(),
+    paperSignedAt: p.datetime().nullable(),
+    /** Signature image (uploaded file id) of the department's receiver. */
+    paperSignature: p.string().length(64).nullable(),
+    /** When the department was told how its result was delivered (R-D5). */
+    deliveryReportedAt: p.datetime().nullable(),
   },
 });
 

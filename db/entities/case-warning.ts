@@ -11,11 +11,13 @@ export type WarningLevel = (typeof WARNING_LEVELS)[number];
 export const CaseWarningSchema = defineEntity({
   name: 'CaseWarning',
   tableName: 'case_warning',
-  uniques: [{ properties: ['case', 'level'] }],
+  uniques: [{ properties: ['case', 'scope', 'level'] }],
   properties: {
     id: p.integer().primary().autoincrement(),
     case: () => p.manyToOne(Case),
     hallCode: p.string().length(6).index(),
+    /** `case` for the case's own deadline, or the department code of a task's stage deadline. */
+    scope: p.string().default('case'),
     level: p.enum(WARNING_LEVELS),
     dueDate: p.string().length(10),
     remainingWorkingDays: p.integer(),

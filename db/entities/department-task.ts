@@ -35,6 +35,12 @@ export const DepartmentTaskSchema = defineEntity({
     decidedAt: p.datetime().nullable(),
     /** Order in which decisions were taken; the adapter pulls decisions after a cursor on it. */
     decisionSeq: p.bigint('number').nullable(),
+    /** The window's refusals of this task's result (R-D2): the reviewer decides again. */
+    refusals: p.json<{ at: string; reasons: string[] }[]>().nullable(),
+    /** How the result reached the applicant (R-D5). */
+    deliveryReport: p
+      .json<{ method: string; deliveredAt: string; recipient: string; waybillNo: string | null }>()
+      .nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     version: p.integer().version(),
   },

@@ -3,6 +3,7 @@ import { Applicant } from './applicant.ts';
 import { Blob } from './blob.ts';
 import { CallbackReceipt } from './callback-receipt.ts';
 import { Case } from './case.ts';
+import { CaseDelivery } from './case-delivery.ts';
 import { CaseDepartmentTask } from './case-department-task.ts';
 import { CaseDocument } from './case-document.ts';
 import { CaseEvent } from './case-event.ts';
@@ -18,6 +19,7 @@ import { ExpressPackage } from './express-package.ts';
 import { Hall } from './hall.ts';
 import { HolidaySchedule } from './holiday-schedule.ts';
 import { HubInstallation } from './hub-installation.ts';
+import { Notification } from './notification.ts';
 import { OutboxEvent } from './outbox-event.ts';
 import { PersonalDataAccess } from './personal-data-access.ts';
 import { SequenceCounter } from './sequence-counter.ts';
@@ -31,6 +33,7 @@ export {
   Blob,
   CallbackReceipt,
   Case,
+  CaseDelivery,
   CaseDepartmentTask,
   CaseDocument,
   CaseEvent,
@@ -46,6 +49,7 @@ export {
   Hall,
   HolidaySchedule,
   HubInstallation,
+  Notification,
   OutboxEvent,
   PersonalDataAccess,
   SequenceCounter,
@@ -82,4 +86,6 @@ export const entities = [
   DeadLetter,
   CaseWarning,
   HubInstallation,
+  CaseDelivery,
+  Notification,
 ];

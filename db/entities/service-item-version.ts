@@ -5,6 +5,10 @@ import { ServiceItem } from './service-item.ts';
 export const DELIVERY_OPTIONS = ['pickup', 'post', 'electronic'] as const;
 export type DeliveryOption = (typeof DELIVERY_OPTIONS)[number];
 
+/** How the departments of a several-department item work: all at once, or one after another. */
+export const ROUTINGS = ['parallel', 'sequential'] as const;
+export type Routing = (typeof ROUTINGS)[number];
+
 /**
  * The terms of an item at one point in time: time limits, fee, delivery options and the material
  * checklist. Immutable once written; a changed catalogue entry becomes a new version.
@@ -24,6 +28,10 @@ export const ServiceItemVersionSchema = defineEntity({
     feeFen: p.integer().nullable(),
     feeBasis: p.text().nullable(),
     deliveryOptions: p.json<DeliveryOption[]>(),
+    /** Joint items may declare a sequence (the departments in catalogue order); the default is parallel. */
+    routing: p.enum(ROUTINGS).default('parallel'),
+    /** Major projects: each department's own limit in working days from its handover (督办 stages). */
+    stageLimits: p.json<Record<string, number>>().nullable(),
     materials: () => p.oneToMany(ChecklistMaterial).mappedBy('itemVersion').orderBy({ position: 'asc' }),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
