@@ -2,6 +2,7 @@ import { Case } from '../entities/case.ts';
 import { CaseDepartmentTask } from '../entities/case-department-task.ts';
 import type { HubEntityManager } from '../orm.ts';
 import { emitOutbox, recordEvent, SYSTEM_ACTOR } from './case-events.ts';
+import { type ReturnedResult, resultFingerprint, resultMismatches } from './result-check.ts';
 
 /** A department's decision as adapters map it (the kit's DepartmentDecision, structurally). */
 export interface IncomingDecision {
@@ -10,7 +11,7 @@ export interface IncomingDecision {
   outcome: 'approved' | 'rejected' | 'in_review';
   reasons: string[];
   decidedAt: string | null;
-  result: { name: string; number: string } | null;
+  result: ReturnedResult | null;
 }
 
 /**
@@ -23,7 +24,7 @@ export async function concludeIfDecided(tx: HubEntityManager, hallCase: Case): P
   await tx.populate(hallCase, ['item.departments']);
   const tasks = await tx.find(CaseDepartmentTask, { case: hallCase });
   const needed = hallCase.item.departments.getItems().map((d) => d.code);
-  const decided = tasks.filter((t) => t.status !== 'transferred');
+  const decided = tasks.filter((t) => t.status === 'approved' || t.status === 'rejected');
   if (needed.some((code) => !decided.some((t) => t.departmentCode === code))) return false;
   const approved = decided.every((t) => t.status === 'approved');
   const to = approved ? 'approved' : 'denied';
@@ -72,13 +73,28 @@ export async function applyDepartmentDecisions(
         { populate: ['case'] },
       );
       if (!task) return 'unknown';
-      if (task.status !== 'transferred') return false;
+      if (task.status !== 'transferred' && task.status !== 'result_refused') return false;
+      const hallCase = await tx.findOneOrFail(
+        Case,
+        { id: task.case.id },
+        { populate: ['applicant', 'item'] },
+      );
+      if (decision.outcome === 'approved' && decision.result) {
+        // A result sent again after the window refused it is the same mistake, not a new decision.
+        const fingerprint = resultFingerprint(decision.result);
+        if (task.resultRefusals?.some((r) => r.fingerprint === fingerprint)) return false;
+        const mismatches = resultMismatches(hallCase, decision.result);
+        if (mismatches.length > 0) {
+          refuseResult(tx, hallCase, task, mismatches, fingerprint);
+          return true;
+        }
+      }
       task.status = decision.outcome as 'approved' | 'rejected';
       task.decidedAt = decision.decidedAt ? new Date(decision.decidedAt) : new Date();
       task.reasons = decision.reasons;
       task.resultName = decision.result?.name ?? null;
       task.resultNumber = decision.result?.number ?? null;
-      const hallCase = await tx.findOneOrFail(Case, { id: task.case.id });
+      task.resultHolderName = decision.result?.holder?.name ?? null;
       recordEvent(tx, hallCase, SYSTEM_ACTOR, 'department_decided', {
         department: [null, task.departmentCode],
         outcome: [null, task.status],
@@ -93,4 +109,31 @@ export async function applyDepartmentDecisions(
     else ignored++;
   }
   return { applied, ignored, unknown };
+}
+
+/**
+ * The window refuses a result back to its department (R-D2): the task waits for a new decision, the
+ * refusal is on the timeline, and the `refuse-result` job tells the department (outbox, so it is told
+ * even if the process stops now).
+ */
+function refuseResult(
+  tx: HubEntityManager,
+  hallCase: Case,
+  task: CaseDepartmentTask,
+  reasons: string[],
+  fingerprint: string,
+): void {
+  task.status = 'result_refused';
+  task.resultRefusals = [
+    ...(task.resultRefusals ?? []),
+    { at: new Date().toISOString(), reasons, fingerprint, toldAt: null },
+  ];
+  recordEvent(tx, hallCase, SYSTEM_ACTOR, 'result_refused', {
+    department: [null, task.departmentCode],
+    reasons: [null, reasons.join('；')],
+  });
+  emitOutbox(tx, 'task.result_refused', hallCase.id, {
+    caseNumber: hallCase.number,
+    department: task.departmentCode,
+  });
 }

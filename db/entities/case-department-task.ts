@@ -38,7 +38,9 @@ export const CaseDepartmentTaskSchema = defineEntity({
     /** Who the result is made out to, as the department wrote it (checked against the applicant). */
     resultHolderName: p.string().nullable(),
     /** Reasons of each refusal of a result back to the department, oldest first. */
-    resultRefusals: p.json<{ at: string; reasons: string[] }[]>().nullable(),
+    resultRefusals: p
+      .json<{ at: string; reasons: string[]; fingerprint: string; toldAt: string | null }[]>()
+      .nullable(),
     /** Position in the item's declared sequence (0 = first; equal positions run in parallel). */
     position: p.integer().default(0),
     /** This department's own due date (per-stage deadline of a major project, 督办), when it has one. */
