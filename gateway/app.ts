@@ -25,6 +25,7 @@ import { documentsRouter } from './documents-route.ts';
 import { createErrorFormatter } from './errors.ts';
 import { graphiqlRouter } from './graphiql.ts';
 import { healthRouter } from './health.ts';
+import { queueDashboardRouter } from './queue-dashboard.ts';
 import { stitchGatewaySchema } from './stitch.ts';
 import { uploadsRouter } from './uploads.ts';
 
@@ -114,6 +115,7 @@ export async function startGateway(
   );
   app.use(uploadsRouter({ orm: deps.orm, blobs, verifier: deps.verifier }));
   app.use(documentsRouter({ orm: deps.orm, blobs, verifier: deps.verifier }));
+  app.use(queueDashboardRouter({ queues, redis: deps.redis, orm: deps.orm, verifier: deps.verifier }));
   app.use(callbacksRouter({ orm: deps.orm, adapters, logger }));
   app.use('/graphiql', graphiqlRouter('/graphql'));
   app.get('/', (_req, res) => res.redirect(302, '/graphiql'));
