@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
 import { Blob } from './blob.ts';
 import { Case } from './case.ts';
+import { Certificate } from './certificate.ts';
 
 export const MATERIAL_MEDIA = ['paper', 'electronic'] as const;
 export type MaterialMedium = (typeof MATERIAL_MEDIA)[number];
@@ -26,6 +27,8 @@ export const CaseMaterialSchema = defineEntity({
     /** Paper: number of sheets or copies presented. */
     copies: p.integer(),
     blob: () => p.manyToOne(Blob).nullable(),
+    /** On file (免提交): the applicant's valid electronic certificate that stands for this material. */
+    certificate: () => p.manyToOne(Certificate).nullable(),
     /** File name as uploaded (may be shown to staff of the case only). */
     fileName: p.string().nullable(),
     /** Review points (审查要点) of the entry this material fails, as the clerk found them. */

@@ -10,6 +10,8 @@ import { CaseEvent } from './case-event.ts';
 import { CaseMaterial } from './case-material.ts';
 import { CaseSuspension } from './case-suspension.ts';
 import { CaseWarning } from './case-warning.ts';
+import { Certificate } from './certificate.ts';
+import { CertificateType } from './certificate-type.ts';
 import { ChecklistMaterial } from './checklist-material.ts';
 import { DeadLetter } from './dead-letter.ts';
 import { Department } from './department.ts';
@@ -25,6 +27,7 @@ import { PersonalDataAccess } from './personal-data-access.ts';
 import { SequenceCounter } from './sequence-counter.ts';
 import { ServiceItem } from './service-item.ts';
 import { ServiceItemVersion } from './service-item-version.ts';
+import { CertificateAccess, CertificateNotice, SharingConsumer, SharingGrant } from './sharing.ts';
 import { Zone } from './zone.ts';
 
 export {
@@ -40,6 +43,10 @@ export {
   CaseMaterial,
   CaseSuspension,
   CaseWarning,
+  Certificate,
+  CertificateAccess,
+  CertificateNotice,
+  CertificateType,
   ChecklistMaterial,
   DeadLetter,
   Department,
@@ -55,6 +62,8 @@ export {
   SequenceCounter,
   ServiceItem,
   ServiceItemVersion,
+  SharingConsumer,
+  SharingGrant,
   Zone,
 };
 
@@ -88,4 +97,10 @@ export const entities = [
   HubInstallation,
   CaseDelivery,
   Notification,
+  CertificateType,
+  Certificate,
+  SharingConsumer,
+  SharingGrant,
+  CertificateAccess,
+  CertificateNotice,
 ];
