@@ -39,7 +39,11 @@ export function startWorkers(
     byQueue.set(definition.queue, jobs);
   }
 
+  // BullMQ treats a client it is handed as the caller's and never closes it; these are ours to close.
+  const connections: Redis[] = [];
   const workers = [...byQueue.entries()].map(([queue, jobs]) => {
+    const connection = settings.connection.duplicate();
+    connections.push(connection);
     const worker = new Worker(
       queue,
       async (job: Job) => {
@@ -61,7 +65,7 @@ export function startWorkers(
         });
       },
       {
-        connection: settings.connection.duplicate(),
+        connection,
         prefix: settings.prefix,
         concurrency: settings.concurrencyByQueue?.[queue] ?? settings.concurrency ?? 4,
       },
@@ -94,6 +98,8 @@ export function startWorkers(
     queues: [...byQueue.keys()],
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      // Not `quit`: with Redis away it would wait for a reconnect that may never come.
+      for (const connection of connections) connection.disconnect();
     },
   };
 }
