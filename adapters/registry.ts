@@ -9,6 +9,7 @@ import { postAdapter } from './post/index.ts';
 import { provincialAdapter } from './provincial/index.ts';
 import { publicSecurityAdapter } from './public-security/index.ts';
 import { realEstateAdapter } from './real-estate/index.ts';
+import { smsAdapter } from './sms/index.ts';
 import { taxAdapter } from './tax/index.ts';
 
 /**
@@ -21,6 +22,7 @@ export const adapterDefinitions: AdapterDefinition<unknown>[] = [
   postAdapter as AdapterDefinition<unknown>,
   provincialAdapter as AdapterDefinition<unknown>,
   realEstateAdapter as AdapterDefinition<unknown>,
+  smsAdapter as AdapterDefinition<unknown>,
   backOfficeAdapter as AdapterDefinition<unknown>,
 ];
 

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { applyDepartmentDecisions, type IncomingDecision } from '../db/cases/case-conclusion.ts';
+import { applyTrackingEvents, type TrackingEvent } from '../db/cases/case-delivery.ts';
 import { defineJob } from './job-definition.ts';
 
-/**
- * Applies the decision events of accepted callbacks, oldest delivery first and in department
- * sequence within it; receipts are claimed with SKIP LOCKED so several workers share them. Events of
- * other kinds (tracking) stay in their receipt for the delivery jobs.
- */
 /** How long a callback may wait for its reference to be recorded before it is given up. */
 const UNKNOWN_PATIENCE_MS = 60 * 60 * 1000;
 
+/**
+ * Applies accepted callbacks, oldest delivery first and in department sequence within it: decision
+ * events to the department tasks, tracking events (the post) to the deliveries. Receipts are claimed
+ * with SKIP LOCKED so several workers share them; other kinds of events (progress) are only kept.
+ */
 export const applyCallbacks = defineJob({
   name: 'apply-callbacks',
   queue: 'decisions',
@@ -22,7 +23,7 @@ export const applyCallbacks = defineJob({
           id: string;
           adapter: string;
           received_at: Date;
-          events: { type: string; sequence: number; decision?: IncomingDecision }[];
+          events: (TrackingEvent & { type: string; decision?: IncomingDecision })[];
         }[]
       >(
         `select id, adapter, received_at, events from callback_receipt
@@ -38,12 +39,16 @@ export const applyCallbacks = defineJob({
           .sort((a, b) => a.sequence - b.sequence)
           .map((e) => e.decision!);
         const result = await applyDepartmentDecisions(tx, receipt.adapter, decisions);
-        applied += result.applied;
-        ignored += result.ignored;
+        const tracking = await applyTrackingEvents(
+          tx,
+          receipt.events.filter((e) => e.type === 'tracking'),
+        );
+        applied += result.applied + tracking.applied;
+        ignored += result.ignored + tracking.ignored;
         // A department may call back before the hub has stored its reference: keep the receipt for
         // the next run, unless it is old enough that the reference will never come.
         const young = Date.now() - new Date(receipt.received_at).getTime() < UNKNOWN_PATIENCE_MS;
-        if (result.unknown.length === 0 || !young) done.push(receipt.id);
+        if ((result.unknown.length === 0 && tracking.unknown === 0) || !young) done.push(receipt.id);
       }
       if (done.length > 0) {
         await tx.execute(

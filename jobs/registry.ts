@@ -1,6 +1,11 @@
 import { applyCallbacks } from './apply-callbacks.job.ts';
 import type { JobDefinition } from './job-definition.ts';
+import { notifyApplicant } from './notify-applicant.job.ts';
+import { prepareDelivery } from './prepare-delivery.job.ts';
 import { recordOnPlatform } from './record-on-platform.job.ts';
+import { refuseResult } from './refuse-result.job.ts';
+import { reportDelivery } from './report-delivery.job.ts';
+import { shipResult } from './ship-result.job.ts';
 import { syncDecisions } from './sync-decisions.job.ts';
 import { transferMaterials } from './transfer-materials.job.ts';
 import { watchCommitments } from './watch-commitments.job.ts';
@@ -11,7 +16,12 @@ export const jobDefinitions: JobDefinition<unknown>[] = [
   transferMaterials as JobDefinition<unknown>,
   syncDecisions as JobDefinition<unknown>,
   applyCallbacks as JobDefinition<unknown>,
+  refuseResult as JobDefinition<unknown>,
   recordOnPlatform as JobDefinition<unknown>,
+  prepareDelivery as JobDefinition<unknown>,
+  shipResult as JobDefinition<unknown>,
+  reportDelivery as JobDefinition<unknown>,
+  notifyApplicant as JobDefinition<unknown>,
   watchDeadlines as JobDefinition<unknown>,
   watchCommitments as JobDefinition<unknown>,
 ];

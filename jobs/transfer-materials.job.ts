@@ -4,17 +4,18 @@ import { pendingTransfers, recordTransfer } from '../db/cases/case-transfer.ts';
 import { defineJob, outboxPayload } from './job-definition.ts';
 
 /**
- * On acceptance, sends the case's package to every department the item needs, each through its
- * adapter under the task's idempotency key, and records each electronic handover (R-F6, R-F7).
- * Runs again safely: departments already served are skipped, and a department that sees the same
- * key twice keeps one application.
+ * On acceptance, sends the case's package to the departments the item needs, each through its
+ * adapter under the task's idempotency key, and records each electronic handover (R-F6, R-F7):
+ * all at once for a parallel item; for a sequential one the first department, then the next each
+ * time a stage completes (R-B2). Runs again safely: departments already served are skipped, and a
+ * department that sees the same key twice keeps one application.
  */
 export const transferMaterials = defineJob({
   name: 'transfer-materials',
   queue: 'transfers',
-  topics: ['case.accepted'],
+  topics: ['case.accepted', 'case.stage_completed'],
   payload: outboxPayload,
-  async process({ caseId }, { em, adapters, logger }) {
+  async process({ caseId }, { em, adapters, logger, now }) {
     const transfers = await pendingTransfers(em, caseId);
     for (const transfer of transfers) {
       const adapter =
@@ -24,10 +25,12 @@ export const transferMaterials = defineJob({
         throw new UnrecoverableError(`no adapter carries tasks of department ${transfer.departmentCode}`);
       try {
         const result = await adapter.submit(transfer.pkg);
-        await recordTransfer(em.fork(), transfer, {
-          adapter: adapter.name,
-          departmentRef: result.departmentRef,
-        });
+        await recordTransfer(
+          em.fork(),
+          transfer,
+          { adapter: adapter.name, departmentRef: result.departmentRef },
+          now(),
+        );
         logger.info(
           { caseNumber: transfer.pkg.caseNumber, department: transfer.departmentCode, adapter: adapter.name },
           'handed over',

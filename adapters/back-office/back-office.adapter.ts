@@ -20,6 +20,10 @@ export function createBackOfficeAdapter(deps: AdapterDeps): DepartmentAdapter {
       return { departmentRef: taskId, status: created ? 'received' : 'duplicate' };
     },
     pullDecisions: (cursor) => required().decisionsSince(cursor),
+    results: {
+      refuseResult: (ref, reasons) => required().refuseResult(ref.departmentRef, reasons),
+      reportDelivery: (ref, report) => required().recordDelivery(ref.departmentRef, report),
+    },
     async health() {
       return {
         department: 'back_office',

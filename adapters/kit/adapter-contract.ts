@@ -86,6 +86,21 @@ export interface ResultFeedback {
   reportDelivery(ref: ApplicationRef, report: DeliveryReport): Promise<void>;
 }
 
+/** A result to carry to an applicant (R-D4). The phone and address are personal data: never logged. */
+export interface Shipment {
+  caseNumber: string;
+  /** One shipment per key however often it is sent. */
+  idempotencyKey: string;
+  /** What the envelope holds, for the courier's manifest (e.g. 营业执照办理结果). */
+  contents: string;
+  recipient: { name: string; phone: string; address: string; postcode: string | null };
+}
+
+/** The postal service results are sent through; tracking comes back as `tracking` callback events. */
+export interface Courier {
+  ship(shipment: Shipment): Promise<{ waybillNo: string; status: 'received' | 'duplicate' }>;
+}
+
 /** A text message to an applicant through the SMS gateway (template + parameters, as gateways require). */
 export interface SmsMessage {
   /** Mobile number: personal data, never logged, never in job payloads (read from the database when sent). */
@@ -148,6 +163,10 @@ export interface BackOfficeStore {
   createTask(pkg: CasePackage): Promise<{ taskId: string; created: boolean }>;
   /** Tasks decided since the cursor, in decision order. */
   decisionsSince(cursor: string | null): Promise<{ decisions: DepartmentDecision[]; cursor: string | null }>;
+  /** The window refused the task's result: it goes back to the reviewers. */
+  refuseResult(taskId: string, reasons: string[]): Promise<void>;
+  /** How the task's result was delivered. */
+  recordDelivery(taskId: string, report: DeliveryReport): Promise<void>;
 }
 
 export interface AdapterDeps {
@@ -215,6 +234,8 @@ export interface DepartmentAdapter {
   results?: ResultFeedback;
   /** The SMS gateway applicants are notified through. */
   sms?: SmsGateway;
+  /** The postal service results are sent through. */
+  courier?: Courier;
 }
 
 /** Faults every simulator can be switched into, per run (the conformance suite drives them). */
@@ -244,11 +265,31 @@ export interface RunningSimulator {
   /** Push simulators: where to send callbacks (the hub's POST /callbacks/<name>). */
   setCallbackUrl?(url: string): void;
   /** Push simulators: a correctly signed callback carrying these events, for the conformance suite. */
-  signedCallback?(events: { departmentRef: string; caseNumber: string; type: string; sequence: number }[]): {
+  signedCallback?(
+    events: {
+      departmentRef: string;
+      caseNumber: string;
+      type: string;
+      sequence: number;
+      /** Decisions: who and what the result is for, when the system does not hold the application. */
+      result?: { itemCode: string; holder: { name: string; idNumber: string } };
+    }[],
+  ): {
     headers: Record<string, string>;
     body: string;
   };
+  /**
+   * Simulators of departments that issue results: what the window told them about their results, in
+   * the hub's terms — one entry per application however often it was told.
+   */
+  feedback?(): SimulatorFeedback;
   close(): Promise<void>;
+}
+
+/** What a simulated department holds of the window's result feedback (`RunningSimulator.feedback`). */
+export interface SimulatorFeedback {
+  refusals: { departmentRef: string; reasons: string[] }[];
+  deliveries: { departmentRef: string; method: string; recipient: string; waybillNo: string | null }[];
 }
 
 /**

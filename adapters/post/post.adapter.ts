@@ -2,6 +2,7 @@ import type {
   AdapterDeps,
   AdapterHealth,
   CallbackSpec,
+  Courier,
   DepartmentAdapter,
   SubmitResult,
 } from '../kit/adapter-contract.ts';
@@ -10,10 +11,11 @@ import type { PostConfig } from './post.config.ts';
 import { fromTrackingEvent, type PostCasePackage, toShipment } from './post.mapping.ts';
 
 /** The post adapter: takes the delivery address beside the package, and always has callbacks. */
-export type PostAdapter = Omit<DepartmentAdapter, 'submit' | 'callbacks'> & {
+export type PostAdapter = Omit<DepartmentAdapter, 'submit' | 'callbacks' | 'courier'> & {
   client: PostClient;
   submit(pkg: PostCasePackage): Promise<SubmitResult>;
   callbacks: CallbackSpec;
+  courier: Courier;
 };
 
 /**
@@ -43,6 +45,24 @@ export function createPostAdapter(
     async submit(pkg) {
       const answer = await client.createShipment(toShipment(pkg), pkg.idempotencyKey);
       return { departmentRef: answer.waybillNo, status: answer.replayed ? 'duplicate' : 'received' };
+    },
+    courier: {
+      async ship(shipment) {
+        const answer = await client.createShipment(
+          {
+            caseRef: shipment.caseNumber,
+            contents: shipment.contents,
+            recipient: {
+              name: shipment.recipient.name,
+              phone: shipment.recipient.phone,
+              address: shipment.recipient.address,
+              ...(shipment.recipient.postcode ? { postcode: shipment.recipient.postcode } : {}),
+            },
+          },
+          shipment.idempotencyKey,
+        );
+        return { waybillNo: answer.waybillNo, status: answer.replayed ? 'duplicate' : 'received' };
+      },
     },
     callbacks: {
       secret: config.POST_CALLBACK_SECRET,

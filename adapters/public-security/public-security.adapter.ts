@@ -10,12 +10,20 @@ import {
   fromCallbackEvents,
   type HouseholdRecord,
   toHouseholdRegistration,
+  toRefuseResult,
+  toReportDelivery,
   toSubmitApplication,
 } from './public-security.mapping.ts';
 
 const SDL = readFileSync(path.join(import.meta.dirname, 'public-security.subschema.graphql'), 'utf8');
 const NAME = 'public_security';
-const OPERATIONS = ['SubmitApplication', 'GetApplicationStatus', 'QueryHouseholdRegistrations'];
+const OPERATIONS = [
+  'SubmitApplication',
+  'GetApplicationStatus',
+  'QueryHouseholdRegistrations',
+  'RefuseResult',
+  'ReportDelivery',
+];
 
 /**
  * The public security bureau (公安局): SOAP 1.1, decisions pushed as signed callbacks, household
@@ -43,6 +51,14 @@ export function createPublicSecurityAdapter(
     async submit(pkg) {
       const answer = await client.submit(toSubmitApplication(pkg));
       return { departmentRef: answer.applicationId, status: answer.replayed ? 'duplicate' : 'received' };
+    },
+    results: {
+      async refuseResult(ref, reasons) {
+        await client.refuseResult(toRefuseResult(ref, reasons));
+      },
+      async reportDelivery(ref, report) {
+        await client.reportDelivery(toReportDelivery(ref, report));
+      },
     },
     callbacks: {
       secret: config.PUBLIC_SECURITY_CALLBACK_SECRET,

@@ -7,6 +7,8 @@ import type {
   ApplicationStatusView,
   CallbackEventView,
   HouseholdRecord,
+  RefuseResultFields,
+  ReportDeliveryFields,
   SubmitApplicationFields,
 } from './public-security.mapping.ts';
 
@@ -18,7 +20,12 @@ export const APPROVAL_PATH = '/ws/approval';
 /** The bureau answers at most this many people per QueryHouseholdRegistrations. */
 const HOUSEHOLD_BATCH = 200;
 
-type SoapOperation = 'SubmitApplication' | 'GetApplicationStatus' | 'QueryHouseholdRegistrations';
+type SoapOperation =
+  | 'SubmitApplication'
+  | 'GetApplicationStatus'
+  | 'QueryHouseholdRegistrations'
+  | 'RefuseResult'
+  | 'ReportDelivery';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_' });
 /**
@@ -46,6 +53,18 @@ const count = z
   .transform((v) => Number(v));
 const applicationStatus = z.enum(['RECEIVED', 'IN_REVIEW', 'APPROVED', 'REJECTED']);
 
+/** A decision document as the bureau writes it, in SOAP answers and callbacks alike: whom it is made out to. */
+const certificateSchema = z.object({
+  name: z.string().min(1),
+  number: z.string().min(1),
+  itemCode: z.string().min(1),
+  holder: z.object({
+    idType: z.enum(['111', '001']),
+    idNumber: z.string().min(1),
+    name: z.string().min(1),
+  }),
+});
+
 const submitSchema = z.object({
   applicationId: z.string().min(1),
   status: applicationStatus,
@@ -57,9 +76,15 @@ const statusSchema = z.object({
   status: applicationStatus,
   reason: z.array(z.string()).optional(),
   decidedAt: z.string().optional(),
-  certificate: z.object({ name: z.string(), number: z.string() }).optional(),
+  certificate: certificateSchema.optional(),
   sequence: count,
 });
+const refuseResultSchema = z.object({
+  applicationId: z.string().min(1),
+  status: applicationStatus,
+  replayed: flag,
+});
+const reportDeliverySchema = z.object({ applicationId: z.string().min(1), replayed: flag });
 const householdSchema = z.object({
   registration: z
     .array(
@@ -88,7 +113,7 @@ const decisionEventSchema = z.object({
   ...eventBase,
   status: z.enum(['approved', 'rejected']),
   reasons: z.array(z.string()),
-  certificate: z.object({ name: z.string(), number: z.string() }).nullable(),
+  certificate: certificateSchema.nullable(),
 });
 const progressEventSchema = z.object({ ...eventBase, stage: z.string() });
 const callbackSchema = z.object({
@@ -254,6 +279,33 @@ export class PublicSecurityClient {
       certificate: view.certificate ?? null,
       sequence: view.sequence,
     };
+  }
+
+  /**
+   * RefuseResult: the window sends an issued result back; the bureau reviews the application again and
+   * pushes a new decision. The bureau keeps one refusal per application (a repeat is `replayed`).
+   */
+  async refuseResult(fields: RefuseResultFields): Promise<{ status: string; replayed: boolean }> {
+    const answer = await this.#call(
+      'RefuseResult',
+      'result-refusal',
+      { ...fields },
+      refuseResultSchema,
+      fields.caseRef,
+    );
+    return { status: answer.status, replayed: answer.replayed };
+  }
+
+  /** ReportDelivery: how the result reached the applicant; kept once per application. */
+  async reportDelivery(fields: ReportDeliveryFields): Promise<{ replayed: boolean }> {
+    const answer = await this.#call(
+      'ReportDelivery',
+      'delivery-report',
+      { ...fields },
+      reportDeliverySchema,
+      fields.caseRef,
+    );
+    return { replayed: answer.replayed };
   }
 
   /** Household registrations of a list of citizens: one call per 200 people; those not registered are left out. */

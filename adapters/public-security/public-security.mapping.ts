@@ -1,4 +1,11 @@
-import type { CasePackage, DepartmentDecision, DepartmentEvent } from '../kit/adapter-contract.ts';
+import type {
+  ApplicationRef,
+  CasePackage,
+  DeliveryReport,
+  DepartmentDecision,
+  DepartmentEvent,
+  DepartmentResult,
+} from '../kit/adapter-contract.ts';
 
 /** Pure mappings between the hub's model and the public security bureau's (SOAP fields, callback JSON). */
 
@@ -25,6 +32,31 @@ export interface SubmitApplicationFields {
 
 export type ApplicationStatusCode = 'RECEIVED' | 'IN_REVIEW' | 'APPROVED' | 'REJECTED';
 
+/** A decision document (准予行政许可决定书) as the bureau writes it: its item and whom it is made out to. */
+export interface CertificateView {
+  name: string;
+  number: string;
+  itemCode: string;
+  holder: { idType: '111' | '001'; idNumber: string; name: string };
+}
+
+/** The fields of a RefuseResult request: the window sends a result back with its reasons. */
+export interface RefuseResultFields {
+  applicationId: string;
+  caseRef: string;
+  reason: string[];
+}
+
+/** The fields of a ReportDelivery request. */
+export interface ReportDeliveryFields {
+  applicationId: string;
+  caseRef: string;
+  method: 'PICKUP' | 'POST' | 'ELECTRONIC';
+  deliveredAt: string;
+  recipient: 'APPLICANT' | 'AGENT';
+  waybillNo: string | null;
+}
+
 /** A GetApplicationStatus answer, as the client reads it. */
 export interface ApplicationStatusView {
   applicationId: string;
@@ -32,7 +64,7 @@ export interface ApplicationStatusView {
   status: ApplicationStatusCode;
   reasons: string[];
   decidedAt: string | null;
-  certificate: { name: string; number: string } | null;
+  certificate: CertificateView | null;
   sequence: number;
 }
 
@@ -61,7 +93,7 @@ export type CallbackEventView =
       type: 'decision';
       status: 'approved' | 'rejected';
       reasons: string[];
-      certificate: { name: string; number: string } | null;
+      certificate: CertificateView | null;
     })
   | (CallbackEventCommon & { type: 'progress'; stage: string })
   /** An event type this adapter does not know yet: passed on with its common facts only. */
@@ -90,6 +122,32 @@ export function toSubmitApplication(pkg: CasePackage): SubmitApplicationFields {
   };
 }
 
+export function toRefuseResult(ref: ApplicationRef, reasons: string[]): RefuseResultFields {
+  return { applicationId: ref.departmentRef, caseRef: ref.caseNumber, reason: reasons };
+}
+
+export function toReportDelivery(ref: ApplicationRef, report: DeliveryReport): ReportDeliveryFields {
+  return {
+    applicationId: ref.departmentRef,
+    caseRef: ref.caseNumber,
+    method: report.method === 'pickup' ? 'PICKUP' : report.method === 'post' ? 'POST' : 'ELECTRONIC',
+    deliveredAt: report.deliveredAt,
+    recipient: report.recipient === 'applicant' ? 'APPLICANT' : 'AGENT',
+    waybillNo: report.waybillNo,
+  };
+}
+
+/** The result in the hub's terms: who it is made out to, as the bureau wrote it. */
+function resultOf(certificate: CertificateView | null): DepartmentResult | null {
+  if (!certificate) return null;
+  return {
+    name: certificate.name,
+    number: certificate.number,
+    itemCode: certificate.itemCode,
+    holder: { name: certificate.holder.name, idNumber: certificate.holder.idNumber },
+  };
+}
+
 function outcomeOf(status: ApplicationStatusCode | 'approved' | 'rejected'): DepartmentDecision['outcome'] {
   switch (status) {
     case 'APPROVED':
@@ -113,7 +171,7 @@ export function fromApplicationStatus(view: ApplicationStatusView): DepartmentDe
     outcome,
     reasons: view.reasons,
     decidedAt: outcome === 'in_review' ? null : view.decidedAt,
-    result: outcome === 'approved' ? view.certificate : null,
+    result: outcome === 'approved' ? resultOf(view.certificate) : null,
   };
 }
 
@@ -138,7 +196,7 @@ export function fromCallbackEvents(events: CallbackEventView[]): DepartmentEvent
         outcome,
         reasons: event.reasons,
         decidedAt: event.occurredAt,
-        result: outcome === 'approved' ? event.certificate : null,
+        result: outcome === 'approved' ? resultOf(event.certificate) : null,
       },
       data: {},
     };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { RunningSimulator, SimulatorFaults } from '../kit/adapter-contract.ts';
+import type { RunningSimulator, SimulatorFaults, SimulatorFeedback } from '../kit/adapter-contract.ts';
 import { listenOnLoopback } from '../kit/simulator-server.ts';
 import { signWebhook } from '../kit/webhook-signature.ts';
 import { DEVELOPMENT_CALLBACK_SECRET } from './public-security.config.ts';
@@ -12,7 +12,8 @@ import { DEVELOPMENT_CALLBACK_SECRET } from './public-security.config.ts';
  * The public security bureau's approval system (公安局审批业务接口), of our own, for development, the
  * demo and tests: SOAP 1.1 at /ws/approval with its WSDL, submissions keyed by an idempotencyKey
  * element, asynchronous review whose progress and decision are PUSHED to the hub as signed callbacks
- * (Standard Webhooks), and household registration look-ups for a list of citizens in one call.
+ * (Standard Webhooks), household registration look-ups for a list of citizens in one call, and the
+ * window's feedback on results: RefuseResult (reviewed again, a new decision pushed) and ReportDelivery.
  *
  * It deliberately shares no code with the adapter's client, so a client bug cannot hide behind it.
  * Client faults (bad input, a refused application) are HTTP 400, Server faults HTTP 500 (503 while
@@ -43,17 +44,37 @@ export interface PublicSecuritySimulatorOptions {
   faults?: Partial<PublicSecuritySimulatorFaults>;
 }
 
+/** A person or organisation as the bureau records them (证件类型 111/001). */
+interface Party {
+  idType: '111' | '001';
+  idNumber: string;
+  name: string;
+}
+
 export interface StoredApplication {
   applicationId: string;
   idempotencyKey: string;
   bodyHash: string;
   caseRef: string;
   itemCode: string;
+  applicant: Party;
   status: 'RECEIVED' | 'IN_REVIEW' | 'APPROVED' | 'REJECTED';
   reasons: string[];
-  certificate: { name: string; number: string } | null;
+  /** The decision document issued, made out to its holder as the bureau wrote it. */
+  certificate: { name: string; number: string; itemCode: string; holder: Party } | null;
+  /** Decisions made so far (a refused result is decided again, under a new number). */
+  revision: number;
   decidedAt: string | null;
   sequence: number;
+  /** The window's refusal of a result, kept once. */
+  refusal: { reasons: string[]; at: string } | null;
+  /** The window's delivery report, kept once. */
+  delivery: {
+    method: 'PICKUP' | 'POST' | 'ELECTRONIC';
+    deliveredAt: string;
+    recipient: 'APPLICANT' | 'AGENT';
+    waybillNo: string | null;
+  } | null;
 }
 
 /** One delivery attempt of a callback, as the bureau logged it. */
@@ -74,22 +95,26 @@ export interface RunningPublicSecuritySimulator extends RunningSimulator {
   faults: PublicSecuritySimulatorFaults;
   setFaults(faults: Partial<PublicSecuritySimulatorFaults>): void;
   setCallbackUrl(url: string): void;
-  signedCallback(events: { departmentRef: string; caseNumber: string; type: string; sequence: number }[]): {
-    headers: Record<string, string>;
-    body: string;
-  };
+  signedCallback: NonNullable<RunningSimulator['signedCallback']>;
   applications(): StoredApplication[];
   /** Every callback delivery attempt, in order. */
   deliveries(): CallbackDelivery[];
   /** Callbacks waiting for a callback URL. */
   pendingCallbacks(): number;
+  feedback(): SimulatorFeedback;
 }
 
 export const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const APPROVAL_NAMESPACE = 'http://gat.henan.gov.cn/approval/v1';
 /** The secret the bureau signed with before rotating (for the expiredCredentials fault). */
 const RETIRED_CALLBACK_SECRET = 'public-security-retired-callback-secret';
-const OPERATIONS = ['SubmitApplication', 'GetApplicationStatus', 'QueryHouseholdRegistrations'] as const;
+const OPERATIONS = [
+  'SubmitApplication',
+  'GetApplicationStatus',
+  'QueryHouseholdRegistrations',
+  'RefuseResult',
+  'ReportDelivery',
+] as const;
 type Operation = (typeof OPERATIONS)[number];
 const WSDL = readFileSync(path.join(import.meta.dirname, 'public-security.wsdl'), 'utf8');
 const WSDL_LOCATION = 'http://localhost:8080/ws/approval';
@@ -100,6 +125,7 @@ const DEFAULT_FAULTS: PublicSecuritySimulatorFaults = {
   hang: false,
   malformed: false,
   rejectSubmissions: false,
+  misattributeResults: false,
   serverFault: false,
   duplicateCallbacks: false,
   outOfOrder: false,
@@ -221,6 +247,25 @@ export function householdRegistrationOf(idNumber: string): HouseholdAnswer {
   };
 }
 
+const CHECK_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const OTHER_NAMES = ['王秀兰', '李国强', '张玉梅', '周志刚'];
+
+/**
+ * Someone other than the applicant (for the misattributeResults fault): a citizen with another name and
+ * another 濮阳 citizen ID number whose GB 11643 check character is valid, stable per applicant.
+ */
+function someoneElse(applicant: { idNumber: string; name: string }): Party {
+  const d = createHash('sha256').update(`misattributed:${applicant.idNumber}`).digest();
+  const name = OTHER_NAMES.filter((n) => n !== applicant.name)[d[0]! % 3]!;
+  for (let n = 0; ; n++) {
+    const birth = `${1955 + (d[1]! % 45)}${String(1 + (d[2]! % 12)).padStart(2, '0')}${String(1 + (d[3]! % 28)).padStart(2, '0')}`;
+    const first17 = `410928${birth}${String((d[4]! * 11 + n) % 1000).padStart(3, '0')}`;
+    const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * CHECK_WEIGHTS[i]!, 0);
+    const idNumber = first17 + '10X98765432'[sum % 11]!;
+    if (idNumber !== applicant.idNumber) return { idType: '111', idNumber, name };
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------
 // SOAP on the bureau's side.
 
@@ -231,7 +276,8 @@ const parser = new XMLParser({
   // Repeated elements of the requests (an applicant's idNumber stays single).
   isArray: (_name, jPath) =>
     String(jPath).endsWith('SubmitApplication.material') ||
-    String(jPath).endsWith('QueryHouseholdRegistrations.idNumber'),
+    String(jPath).endsWith('QueryHouseholdRegistrations.idNumber') ||
+    String(jPath).endsWith('RefuseResult.reason'),
 });
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_' });
 
@@ -399,41 +445,51 @@ export async function startPublicSecuritySimulator(
 
   // --- review --------------------------------------------------------------------------------------
 
-  const review = (stored: StoredApplication, applicantIdType: string, applicantId: string) => {
-    later(0, () => {
-      stored.status = 'IN_REVIEW';
-      stored.sequence = ++sequence;
-      push([
-        {
-          type: 'progress',
-          applicationId: stored.applicationId,
-          caseRef: stored.caseRef,
-          stage: '审核中',
-          sequence: stored.sequence,
-          occurredAt: new Date().toISOString(),
-        },
-      ]);
-    });
-    later(reviewMs, () => {
-      const household = applicantIdType === '111' ? householdRegistrationOf(applicantId) : null;
-      const reasons = rejectItems.includes(stored.itemCode)
-        ? ['经审查，申请事项不符合法定条件，不予许可']
-        : household?.found && household.status === 'DECEASED'
-          ? ['申请人户口已因死亡注销，不予办理']
-          : [];
-      stored.status = reasons.length > 0 ? 'REJECTED' : 'APPROVED';
-      stored.reasons = reasons;
-      stored.certificate =
-        reasons.length > 0
-          ? null
-          : {
-              name: '准予行政许可决定书',
-              number: `濮公许准字〔${new Date().getFullYear()}〕${stored.applicationId.slice(-6)}号`,
-            };
-      stored.decidedAt = new Date().toISOString();
-      stored.sequence = ++sequence;
-      push([decisionEvent(stored)]);
-    });
+  const progress = (stored: StoredApplication, stage: string) => {
+    stored.status = 'IN_REVIEW';
+    stored.sequence = ++sequence;
+    push([
+      {
+        type: 'progress',
+        applicationId: stored.applicationId,
+        caseRef: stored.caseRef,
+        stage,
+        sequence: stored.sequence,
+        occurredAt: new Date().toISOString(),
+      },
+    ]);
+  };
+
+  const decide = (stored: StoredApplication) => {
+    const { applicant } = stored;
+    const household = applicant.idType === '111' ? householdRegistrationOf(applicant.idNumber) : null;
+    const reasons = rejectItems.includes(stored.itemCode)
+      ? ['经审查，申请事项不符合法定条件，不予许可']
+      : household?.found && household.status === 'DECEASED'
+        ? ['申请人户口已因死亡注销，不予办理']
+        : [];
+    stored.revision += 1;
+    stored.status = reasons.length > 0 ? 'REJECTED' : 'APPROVED';
+    stored.reasons = reasons;
+    // A refused result is corrected: from then on the application is made out to its applicant.
+    const holder = faults.misattributeResults && !stored.refusal ? someoneElse(applicant) : { ...applicant };
+    stored.certificate =
+      reasons.length > 0
+        ? null
+        : {
+            name: '准予行政许可决定书',
+            number: `濮公许准字〔${new Date().getFullYear()}〕${stored.applicationId.slice(-6)}${stored.revision > 1 ? `-${stored.revision}` : ''}号`,
+            itemCode: stored.itemCode,
+            holder,
+          };
+    stored.decidedAt = new Date().toISOString();
+    stored.sequence = ++sequence;
+    push([decisionEvent(stored)]);
+  };
+
+  const review = (stored: StoredApplication) => {
+    later(0, () => progress(stored, '审核中'));
+    later(reviewMs, () => decide(stored));
   };
 
   // --- operations ----------------------------------------------------------------------------------
@@ -464,15 +520,23 @@ export async function startPublicSecuritySimulator(
       bodyHash,
       caseRef: request.caseRef as string,
       itemCode: request.itemCode as string,
+      applicant: {
+        idType: applicant.idType as Party['idType'],
+        idNumber: applicant.idNumber as string,
+        name: applicant.name as string,
+      },
       status: 'RECEIVED',
       reasons: [],
       certificate: null,
+      revision: 0,
       decidedAt: null,
       sequence: ++sequence,
+      refusal: null,
+      delivery: null,
     };
     byKey.set(key, stored);
     byId.set(stored.applicationId, stored);
-    review(stored, applicant.idType as string, applicant.idNumber as string);
+    review(stored);
     return { applicationId: stored.applicationId, status: stored.status, replayed: false };
   };
 
@@ -502,10 +566,67 @@ export async function startPublicSecuritySimulator(
     };
   };
 
+  /** The application a RefuseResult or ReportDelivery names, checked against its case reference. */
+  const applicationOf = (request: Record<string, unknown>): StoredApplication => {
+    const stored = byId.get(text(request.applicationId) ?? '');
+    if (!stored) throw new ClientFault('E_NOT_FOUND', '查无此申请');
+    if (text(request.caseRef) !== stored.caseRef) throw new ClientFault('E_INVALID', '受理编号与申请不符');
+    return stored;
+  };
+
+  /** One refusal per application: the first sends it back to review; a repeat changes nothing. */
+  const refuseResult = (request: Record<string, unknown>) => {
+    const stored = applicationOf(request);
+    const reasons = request.reason;
+    if (
+      !Array.isArray(reasons) ||
+      reasons.length === 0 ||
+      reasons.length > 20 ||
+      reasons.some((r) => !text(r))
+    )
+      throw new ClientFault('E_INVALID', '退回理由须为1至20条');
+    if (stored.refusal) return { applicationId: stored.applicationId, status: stored.status, replayed: true };
+    if (stored.status !== 'APPROVED' || !stored.certificate)
+      throw new ClientFault('E_NO_RESULT', '该申请尚未出具办理结果，不能退回');
+    stored.refusal = { reasons: reasons as string[], at: new Date().toISOString() };
+    stored.certificate = null;
+    stored.decidedAt = null;
+    progress(stored, '办理结果被退回，重新审核');
+    later(reviewMs, () => decide(stored));
+    return { applicationId: stored.applicationId, status: stored.status, replayed: false };
+  };
+
+  /** One delivery report per application; a repeat changes nothing. */
+  const reportDelivery = (request: Record<string, unknown>) => {
+    const stored = applicationOf(request);
+    const method = request.method;
+    const recipient = request.recipient;
+    const deliveredAt = text(request.deliveredAt);
+    const waybillNo = text(request.waybillNo);
+    const invalid: string[] = [];
+    if (method !== 'PICKUP' && method !== 'POST' && method !== 'ELECTRONIC') invalid.push('method');
+    if (recipient !== 'APPLICANT' && recipient !== 'AGENT') invalid.push('recipient');
+    if (!deliveredAt || Number.isNaN(Date.parse(deliveredAt))) invalid.push('deliveredAt');
+    if (method === 'POST' && !waybillNo) invalid.push('waybillNo');
+    if (invalid.length > 0) throw new ClientFault('E_INVALID', `缺少或错误的必填项：${invalid.join('、')}`);
+    if (stored.delivery) return { applicationId: stored.applicationId, replayed: true };
+    if (stored.status !== 'APPROVED' || !stored.certificate)
+      throw new ClientFault('E_NO_RESULT', '该申请尚未出具办理结果，无送达可反馈');
+    stored.delivery = {
+      method: method as 'PICKUP' | 'POST' | 'ELECTRONIC',
+      deliveredAt: deliveredAt!,
+      recipient: recipient as 'APPLICANT' | 'AGENT',
+      waybillNo,
+    };
+    return { applicationId: stored.applicationId, replayed: false };
+  };
+
   const handlers: Record<Operation, (request: Record<string, unknown>) => Record<string, unknown>> = {
     SubmitApplication: submitApplication,
     GetApplicationStatus: getApplicationStatus,
     QueryHouseholdRegistrations: queryHouseholdRegistrations,
+    RefuseResult: refuseResult,
+    ReportDelivery: reportDelivery,
   };
 
   // --- HTTP ----------------------------------------------------------------------------------------
@@ -614,7 +735,9 @@ export async function startPublicSecuritySimulator(
             sequence: e.sequence,
             occurredAt: new Date().toISOString(),
           };
-          if (e.type === 'decision')
+          if (e.type === 'decision') {
+            // Made out to the applicant of the application when the bureau holds it.
+            const held = byId.get(e.departmentRef);
             return {
               ...common,
               status: 'approved',
@@ -622,8 +745,15 @@ export async function startPublicSecuritySimulator(
               certificate: {
                 name: '准予行政许可决定书',
                 number: `濮公许准字〔${new Date().getFullYear()}〕${e.sequence}号`,
+                itemCode: held?.itemCode ?? e.result?.itemCode ?? 'GASF-003',
+                holder: held
+                  ? { ...held.applicant }
+                  : e.result
+                    ? { idType: '111', ...e.result.holder }
+                    : someoneElse({ idNumber: e.departmentRef, name: '' }),
               },
             };
+          }
           return e.type === 'progress' ? { ...common, stage: '审核中' } : common;
         }),
       });
@@ -638,6 +768,23 @@ export async function startPublicSecuritySimulator(
       })),
     calls: () => ({ ...calls }),
     deliveries: () => deliveries.map((d) => ({ ...d })),
+    feedback: () => ({
+      refusals: [...byId.values()].flatMap((a) =>
+        a.refusal ? [{ departmentRef: a.applicationId, reasons: [...a.refusal.reasons] }] : [],
+      ),
+      deliveries: [...byId.values()].flatMap((a) =>
+        a.delivery
+          ? [
+              {
+                departmentRef: a.applicationId,
+                method: a.delivery.method.toLowerCase(),
+                recipient: a.delivery.recipient.toLowerCase(),
+                waybillNo: a.delivery.waybillNo,
+              },
+            ]
+          : [],
+      ),
+    }),
     pendingCallbacks: () => outbox.length,
     async close() {
       closed = true;

@@ -14,6 +14,7 @@ import {
   HUB_FIELD_NAMES,
   HUB_TYPE_NAMES,
   toRegistrationInput,
+  toResultDelivery,
 } from './real-estate.mapping.ts';
 
 const NAME = 'real_estate';
@@ -55,6 +56,14 @@ export function createRealEstateAdapter(
     async pullDecisions(cursor) {
       const page = await client.changesSince(cursor);
       return { decisions: page.registrations.map(fromRegistration), cursor: page.cursor };
+    },
+    results: {
+      async refuseResult(ref, reasons) {
+        await client.refuseResult(ref.departmentRef, reasons, ref.caseNumber);
+      },
+      async reportDelivery(ref, report) {
+        await client.reportDelivery(ref.departmentRef, toResultDelivery(report), ref.caseNumber);
+      },
     },
     async health(): Promise<AdapterHealth> {
       const checkedAt = new Date().toISOString();

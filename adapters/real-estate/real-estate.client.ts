@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CallRecorder } from '../kit/adapter-contract.ts';
 import { DepartmentError } from '../kit/department-error.ts';
 import { DepartmentHttp, type HttpResilience, parseJson } from '../kit/department-http.ts';
-import type { RegistrationInput, RegistrationView } from './real-estate.mapping.ts';
+import type { RegistrationInput, RegistrationView, ResultDeliveryInput } from './real-estate.mapping.ts';
 
 const DEPARTMENT = 'real_estate';
 
@@ -20,16 +20,30 @@ const envelopeSchema = z.object({
 });
 export type GraphQLEnvelope = z.infer<typeof envelopeSchema>;
 
-const registrationSchema = z.object({
-  id: z.string().min(1),
-  caseRef: z.string(),
-  status: z.enum(['RECEIVED', 'REVIEWING', 'REGISTERED', 'REJECTED']),
-  rejectionReasons: z.array(z.string()),
-  decidedAt: z.string().nullable(),
-  certificateKind: z.enum(['TITLE_CERTIFICATE', 'REGISTRATION_PROOF', 'INQUIRY_RESULT']).nullable(),
-  certificateNumber: z.string().nullable(),
-});
-const REGISTRATION_FIELDS = 'id caseRef status rejectionReasons decidedAt certificateKind certificateNumber';
+const registrationSchema = z
+  .object({
+    id: z.string().min(1),
+    caseRef: z.string(),
+    itemCode: z.string().min(1),
+    status: z.enum(['RECEIVED', 'REVIEWING', 'REGISTERED', 'REJECTED']),
+    rejectionReasons: z.array(z.string()),
+    decidedAt: z.string().nullable(),
+    certificateKind: z.enum(['TITLE_CERTIFICATE', 'REGISTRATION_PROOF', 'INQUIRY_RESULT']).nullable(),
+    certificateNumber: z.string().nullable(),
+    certificateHolder: z
+      .object({
+        name: z.string().min(1),
+        idType: z.enum(['CITIZEN_ID', 'CREDIT_CODE']),
+        idNumber: z.string().min(1),
+      })
+      .nullable(),
+  })
+  // Whatever the registry issues, it says whom to: a number without a holder is a garbled answer.
+  .refine((r) => r.certificateNumber === null || r.certificateHolder !== null, {
+    path: ['certificateHolder'],
+  });
+const REGISTRATION_FIELDS =
+  'id caseRef itemCode status rejectionReasons decidedAt certificateKind certificateNumber certificateHolder { name idType idNumber }';
 
 const submitSchema = z.object({
   submitRegistration: z.object({ registration: registrationSchema, replayed: z.boolean() }),
@@ -41,15 +55,27 @@ const changesSchema = z.object({
     hasMore: z.boolean(),
   }),
 });
+const feedbackReceipt = z.object({
+  registration: z.object({ id: z.string().min(1), status: registrationSchema.shape.status }),
+  replayed: z.boolean(),
+});
+const refusalSchema = z.object({ refuseRegistrationResult: feedbackReceipt });
+const deliverySchema = z.object({ reportResultDelivery: feedbackReceipt });
 const pingSchema = z.object({ __typename: z.literal('Query') });
 
-/** The registry's operations the adapter sends (checked against real-estate.department.v1.graphql by a test). */
+/** The registry's operations the adapter sends (checked against real-estate.department.v2.graphql by a test). */
 export const DOCUMENTS = {
   submit: `mutation SubmitRegistration($input: RegistrationInput!, $idempotencyKey: String!) {
   submitRegistration(input: $input, idempotencyKey: $idempotencyKey) { replayed registration { ${REGISTRATION_FIELDS} } }
 }`,
   changes: `query RegistrationsChangedSince($cursor: String, $first: Int) {
   registrationsChangedSince(cursor: $cursor, first: $first) { cursor hasMore registrations { ${REGISTRATION_FIELDS} } }
+}`,
+  refuseResult: `mutation RefuseRegistrationResult($registrationId: ID!, $reasons: [String!]!) {
+  refuseRegistrationResult(registrationId: $registrationId, reasons: $reasons) { replayed registration { id status } }
+}`,
+  reportDelivery: `mutation ReportResultDelivery($registrationId: ID!, $delivery: ResultDeliveryInput!) {
+  reportResultDelivery(registrationId: $registrationId, delivery: $delivery) { replayed registration { id status } }
 }`,
   ping: 'query Ping { __typename }',
 };
@@ -150,6 +176,39 @@ export class RealEstateClient {
       changesSchema,
     );
     return data.registrationsChangedSince;
+  }
+
+  /** Sends an issued result back; the registry reviews the registration again (once per registration). */
+  async refuseResult(
+    registrationId: string,
+    reasons: string[],
+    caseNumber: string,
+  ): Promise<{ status: string; replayed: boolean }> {
+    const data = await this.#run(
+      'result-refusal',
+      { query: DOCUMENTS.refuseResult, variables: { registrationId, reasons } },
+      refusalSchema,
+      caseNumber,
+    );
+    return {
+      status: data.refuseRegistrationResult.registration.status,
+      replayed: data.refuseRegistrationResult.replayed,
+    };
+  }
+
+  /** Tells the registry how its result was delivered (kept once per registration). */
+  async reportDelivery(
+    registrationId: string,
+    delivery: ResultDeliveryInput,
+    caseNumber: string,
+  ): Promise<{ replayed: boolean }> {
+    const data = await this.#run(
+      'delivery-report',
+      { query: DOCUMENTS.reportDelivery, variables: { registrationId, delivery } },
+      deliverySchema,
+      caseNumber,
+    );
+    return { replayed: data.reportResultDelivery.replayed };
   }
 
   /** The cheapest question the registry answers: proves it is there and speaks GraphQL. */

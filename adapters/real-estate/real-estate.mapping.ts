@@ -1,6 +1,6 @@
-import type { CasePackage, DepartmentDecision } from '../kit/adapter-contract.ts';
+import type { CasePackage, DeliveryReport, DepartmentDecision } from '../kit/adapter-contract.ts';
 
-/** Pure mappings between the hub's model and the 不动产登记中心's (real-estate.department.v1.graphql). */
+/** Pure mappings between the hub's model and the 不动产登记中心's (real-estate.department.v2.graphql). */
 
 export type RegistrationType = 'FIRST' | 'TRANSFER' | 'MORTGAGE' | 'INQUIRY' | 'OTHER';
 export type RegistrationStatus = 'RECEIVED' | 'REVIEWING' | 'REGISTERED' | 'REJECTED';
@@ -29,11 +29,22 @@ export interface RegistrationInput {
 export interface RegistrationView {
   id: string;
   caseRef: string;
+  itemCode: string;
   status: RegistrationStatus;
   rejectionReasons: string[];
   decidedAt: string | null;
   certificateKind: CertificateKind | null;
   certificateNumber: string | null;
+  /** Whom the certificate is made out to, as the registry wrote it (v2). */
+  certificateHolder: { name: string; idType: 'CITIZEN_ID' | 'CREDIT_CODE'; idNumber: string } | null;
+}
+
+/** The registry's `ResultDeliveryInput`. */
+export interface ResultDeliveryInput {
+  method: 'PICKUP' | 'POST' | 'ELECTRONIC';
+  deliveredAt: string;
+  recipient: 'APPLICANT' | 'AGENT';
+  waybillNo: string | null;
 }
 
 /** The catalogue's registration items and the registry's kind of registration for each. */
@@ -94,6 +105,10 @@ export function fromRegistration(view: RegistrationView): DepartmentDecision {
           ? {
               name: CERTIFICATE_NAMES[view.certificateKind ?? 'TITLE_CERTIFICATE'],
               number: view.certificateNumber,
+              itemCode: view.itemCode,
+              ...(view.certificateHolder
+                ? { holder: { name: view.certificateHolder.name, idNumber: view.certificateHolder.idNumber } }
+                : {}),
             }
           : null,
       };
@@ -109,6 +124,15 @@ export function fromRegistration(view: RegistrationView): DepartmentDecision {
     case 'REVIEWING':
       return { ...base, outcome: 'in_review', reasons: [], decidedAt: null, result: null };
   }
+}
+
+export function toResultDelivery(report: DeliveryReport): ResultDeliveryInput {
+  return {
+    method: report.method === 'pickup' ? 'PICKUP' : report.method === 'post' ? 'POST' : 'ELECTRONIC',
+    deliveredAt: report.deliveredAt,
+    recipient: report.recipient === 'applicant' ? 'APPLICANT' : 'AGENT',
+    waybillNo: report.waybillNo,
+  };
 }
 
 /**

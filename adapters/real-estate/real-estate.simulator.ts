@@ -11,12 +11,14 @@ import {
   Kind,
   parse,
 } from 'graphql';
-import type { RunningSimulator, SimulatorFaults } from '../kit/adapter-contract.ts';
+import type { RunningSimulator, SimulatorFaults, SimulatorFeedback } from '../kit/adapter-contract.ts';
 import { listenOnLoopback } from '../kit/simulator-server.ts';
 import type { CertificateKind, RegistrationStatus, RegistrationType } from './real-estate.mapping.ts';
 
-/** The registry's own schema, which the simulator serves as it is. */
-export const DEPARTMENT_SDL_FILE = path.join(import.meta.dirname, 'real-estate.department.v1.graphql');
+/** The registry's own schema, which the simulator serves as it is (the current version). */
+export const DEPARTMENT_SDL_FILE = path.join(import.meta.dirname, 'real-estate.department.v2.graphql');
+/** The registry's first version: v2 only adds to it, so callers of v1 keep working (tested). */
+export const DEPARTMENT_SDL_V1_FILE = path.join(import.meta.dirname, 'real-estate.department.v1.graphql');
 
 export interface RealEstateSimulatorMode extends SimulatorFaults {
   /** Time a registration waits as RECEIVED before a reviewer takes it up (→ REVIEWING). */
@@ -33,6 +35,7 @@ const DEFAULT_MODE: RealEstateSimulatorMode = {
   hang: false,
   malformed: false,
   rejectSubmissions: false,
+  misattributeResults: false,
   queueMs: 20,
   reviewMs: 0,
   rejectItems: [],
@@ -54,12 +57,22 @@ interface StoredProperty {
   seizures: { authority: string; documentNumber: string; from: string; until: string }[];
 }
 
+interface Party {
+  name: string;
+  idType: IdType;
+  idNumber: string;
+}
+
+type DeliveryMethod = 'PICKUP' | 'POST' | 'ELECTRONIC';
+type DeliveryRecipient = 'APPLICANT' | 'AGENT';
+
 export interface StoredRegistration {
   id: string;
   idempotencyKey: string;
   inputHash: string;
   caseRef: string;
   itemCode: string;
+  applicant: Party;
   type: RegistrationType;
   status: RegistrationStatus;
   receivedAt: string;
@@ -67,8 +80,19 @@ export interface StoredRegistration {
   rejectionReasons: string[];
   certificateKind: CertificateKind | null;
   certificateNumber: string | null;
+  /** Whom the certificate is made out to, as the registry wrote it. */
+  certificateHolder: Party | null;
   unitNumber: string | null;
   sequence: number;
+  /** The hall's refusal of a result, kept once. */
+  refusal: { reasons: string[]; at: string } | null;
+  /** The hall's delivery report, kept once. */
+  delivery: {
+    method: DeliveryMethod;
+    deliveredAt: string;
+    recipient: DeliveryRecipient;
+    waybillNo: string | null;
+  } | null;
 }
 
 export interface RunningRealEstateSimulator extends RunningSimulator {
@@ -76,6 +100,7 @@ export interface RunningRealEstateSimulator extends RunningSimulator {
   setMode(mode: Partial<RealEstateSimulatorMode>): void;
   /** Registrations held, one per idempotency key. */
   registrations(): StoredRegistration[];
+  feedback(): SimulatorFeedback;
 }
 
 interface SubmitArgs {
@@ -120,11 +145,31 @@ function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
+const CHECK_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/**
+ * Someone other than the applicant (for the misattributeResults fault): another name and another
+ * citizen ID number with a valid GB 11643 check character, stable per applicant.
+ */
+function someoneElse(applicant: Party): Party {
+  const d = createHash('sha256').update(`bdc:misattributed:${applicant.idNumber}`).digest();
+  let name = `${SURNAMES[d[0]! % 8]}${GIVEN[d[1]! % 8]}`;
+  if (name === applicant.name) name = `${SURNAMES[(d[0]! + 1) % 8]}${GIVEN[d[1]! % 8]}`;
+  for (let n = 0; ; n++) {
+    const birth = `${1950 + (d[2]! % 50)}${pad(1 + (d[3]! % 12), 2)}${pad(1 + (d[4]! % 28), 2)}`;
+    const first17 = `410922${birth}${pad((d[5]! * 13 + n) % 1000, 3)}`;
+    const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * CHECK_WEIGHTS[i]!, 0);
+    const idNumber = first17 + '10X98765432'[sum % 11]!;
+    if (idNumber !== applicant.idNumber) return { name, idType: 'CITIZEN_ID', idNumber };
+  }
+}
+
 /**
  * A 不动产登记中心 registration system of our own, for development, the demo and tests: its own GraphQL
- * API (real-estate.department.v1.graphql, served as it is) over POST /graphql, its own identifiers
+ * API (real-estate.department.v2.graphql, served as it is) over POST /graphql, its own identifiers
  * (登记业务号, 不动产单元号, 不动产权证书号), submissions applied once per idempotency key, and an
- * asynchronous review whose results are pulled with `registrationsChangedSince`.
+ * asynchronous review whose results are pulled with `registrationsChangedSince`, and the hall's
+ * feedback on results: a refused result is voided and decided again; a delivery report is kept.
  *
  * HTTP status follows the registry's documented rules (see the SDL's schema description): requests it
  * cannot run and applications it refuses as invalid are HTTP 400 with a GraphQL errors body — unlike a
@@ -254,6 +299,7 @@ export async function startRealEstateSimulator(
       rejectionReasons: r.rejectionReasons,
       certificateKind: r.certificateKind,
       certificateNumber: r.certificateNumber,
+      certificateHolder: r.certificateHolder,
       property: property ? propertyView(property) : null,
       sequence: r.sequence,
     };
@@ -302,6 +348,13 @@ export async function startRealEstateSimulator(
         }
       }
     }
+    // A refused result is corrected: from then on the registration is made out to its applicant.
+    r.certificateHolder =
+      r.status !== 'REGISTERED'
+        ? null
+        : mode.misattributeResults && !r.refusal
+          ? someoneElse(r.applicant)
+          : { ...r.applicant };
     r.decidedAt = now.toISOString();
     r.sequence = ++sequence;
   }
@@ -358,6 +411,11 @@ export async function startRealEstateSimulator(
       inputHash,
       caseRef: input.caseRef,
       itemCode: input.itemCode,
+      applicant: {
+        name: input.applicant.name,
+        idType: input.applicant.idType,
+        idNumber: input.applicant.idNumber,
+      },
       type: input.type,
       status: 'RECEIVED',
       receivedAt: now.toISOString(),
@@ -365,14 +423,86 @@ export async function startRealEstateSimulator(
       rejectionReasons: [],
       certificateKind: null,
       certificateNumber: null,
+      certificateHolder: null,
       unitNumber,
       sequence: ++sequence,
+      refusal: null,
+      delivery: null,
     };
     byKey.set(idempotencyKey, stored);
     byId.set(stored.id, stored);
     latestByCase.set(stored.caseRef, stored);
     scheduleReview(stored);
     return { registration: registrationView(stored), replayed: false };
+  }
+
+  /** The registration a refusal or delivery report names; only one with an issued result takes a new one. */
+  function registrationFor(registrationId: string): StoredRegistration {
+    const found = byId.get(registrationId);
+    if (!found) throw badInput(`登记业务号 ${registrationId.slice(0, 40)} 不存在`);
+    return found;
+  }
+
+  const issued = (r: StoredRegistration) => r.status === 'REGISTERED' && r.certificateNumber !== null;
+
+  /**
+   * The hall refuses the result: it is voided and the registration goes back to review, to be decided
+   * again under a new number (the change feed shows both steps). Once per registration.
+   */
+  function refuseRegistrationResult({
+    registrationId,
+    reasons,
+  }: {
+    registrationId: string;
+    reasons: string[];
+  }) {
+    const r = registrationFor(registrationId);
+    if (reasons.length === 0 || reasons.length > 20 || reasons.some((reason) => !reason.trim()))
+      throw badInput('退回理由须为1至20条');
+    if (r.refusal) return { registration: registrationView(r), replayed: true };
+    if (!issued(r)) throw badInput('该登记尚未出具结果，不能退回');
+    const property = r.unitNumber ? properties.get(r.unitNumber) : undefined;
+    // A voided registration proof leaves the register; a title certificate is replaced on re-registration.
+    if (property && r.certificateKind === 'REGISTRATION_PROOF')
+      property.mortgages = property.mortgages.filter((m) => m.proofNumber !== r.certificateNumber);
+    r.refusal = { reasons: [...reasons], at: new Date().toISOString() };
+    r.status = 'REVIEWING';
+    r.decidedAt = null;
+    r.certificateKind = null;
+    r.certificateNumber = null;
+    r.certificateHolder = null;
+    r.sequence = ++sequence;
+    later(mode.reviewMs, () => decide(r));
+    return { registration: registrationView(r), replayed: false };
+  }
+
+  function reportResultDelivery({
+    registrationId,
+    delivery,
+  }: {
+    registrationId: string;
+    delivery: {
+      method: DeliveryMethod;
+      deliveredAt: string;
+      recipient: DeliveryRecipient;
+      waybillNo?: string | null;
+    };
+  }) {
+    const r = registrationFor(registrationId);
+    const problems: string[] = [];
+    if (Number.isNaN(Date.parse(delivery.deliveredAt))) problems.push('delivery.deliveredAt');
+    const waybillNo = delivery.waybillNo?.trim() || null;
+    if (delivery.method === 'POST' && !waybillNo) problems.push('delivery.waybillNo');
+    if (problems.length > 0) throw badInput(`送达信息不完整或格式不正确：${problems.join('、')}`);
+    if (r.delivery) return { registration: registrationView(r), replayed: true };
+    if (!issued(r)) throw badInput('该登记尚未出具结果，无送达可反馈');
+    r.delivery = {
+      method: delivery.method,
+      deliveredAt: delivery.deliveredAt,
+      recipient: delivery.recipient,
+      waybillNo,
+    };
+    return { registration: registrationView(r), replayed: false };
   }
 
   const rootValue = {
@@ -412,6 +542,8 @@ export async function startRealEstateSimulator(
       };
     },
     submitRegistration,
+    refuseRegistrationResult,
+    reportResultDelivery,
   };
 
   /** Counts a request per root field, e.g. `query registrationsByCaseRefs`, so tests can see batching. */
@@ -503,6 +635,23 @@ export async function startRealEstateSimulator(
         caseNumber: r.caseRef,
       })),
     calls: () => ({ ...calls }),
+    feedback: () => ({
+      refusals: [...byId.values()].flatMap((r) =>
+        r.refusal ? [{ departmentRef: r.id, reasons: [...r.refusal.reasons] }] : [],
+      ),
+      deliveries: [...byId.values()].flatMap((r) =>
+        r.delivery
+          ? [
+              {
+                departmentRef: r.id,
+                method: r.delivery.method.toLowerCase(),
+                recipient: r.delivery.recipient.toLowerCase(),
+                waybillNo: r.delivery.waybillNo,
+              },
+            ]
+          : [],
+      ),
+    }),
     async close() {
       for (const t of timers) clearTimeout(t);
       await listening.close();

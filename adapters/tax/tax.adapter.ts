@@ -6,7 +6,13 @@ import type { AdapterDeps, AdapterHealth, DepartmentAdapter } from '../kit/adapt
 import { DepartmentError, departmentUnavailable } from '../kit/department-error.ts';
 import { TaxClient } from './tax.client.ts';
 import type { TaxConfig } from './tax.config.ts';
-import { fromTaxDecision, toTaxApplication, toTaxpayerStatus } from './tax.mapping.ts';
+import {
+  fromTaxDecision,
+  toTaxApplication,
+  toTaxDeliveryReport,
+  toTaxpayerStatus,
+  toTaxResultRefusal,
+} from './tax.mapping.ts';
 
 const SDL = readFileSync(path.join(import.meta.dirname, 'tax.subschema.graphql'), 'utf8');
 
@@ -39,6 +45,23 @@ export function createTaxAdapter(
     async pullDecisions(cursor) {
       const page = await client.decisionsSince(cursor);
       return { decisions: page.decisions.map(fromTaxDecision), cursor: page.next };
+    },
+    // The bureau's Idempotency-Key, derived from the task's key: a repeat of the call is the same call.
+    results: {
+      async refuseResult(ref, reasons) {
+        await client.refuseResult(
+          ref.departmentRef,
+          toTaxResultRefusal(ref, reasons),
+          `${ref.idempotencyKey}:result-refusal`,
+        );
+      },
+      async reportDelivery(ref, report) {
+        await client.reportDelivery(
+          ref.departmentRef,
+          toTaxDeliveryReport(ref, report),
+          `${ref.idempotencyKey}:delivery`,
+        );
+      },
     },
     async health(): Promise<AdapterHealth> {
       const checkedAt = new Date().toISOString();

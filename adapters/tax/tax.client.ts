@@ -7,7 +7,13 @@ import {
   type HttpResilience,
   parseJson,
 } from '../kit/department-http.ts';
-import type { TaxApplication, TaxDecisionView, TaxpayerRecord } from './tax.mapping.ts';
+import type {
+  TaxApplication,
+  TaxDecisionView,
+  TaxDeliveryReport,
+  TaxpayerRecord,
+  TaxResultRefusal,
+} from './tax.mapping.ts';
 
 const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
 const submitSchema = z.object({ applicationId: z.string().min(1), status: z.string() });
@@ -17,9 +23,18 @@ const decisionSchema = z.object({
   status: z.enum(['received', 'approved', 'rejected']),
   reasons: z.array(z.string()),
   decidedAt: z.string().nullable(),
-  certificate: z.object({ name: z.string(), number: z.string() }).nullable(),
+  certificate: z
+    .object({
+      name: z.string().min(1),
+      number: z.string().min(1),
+      itemCode: z.string().min(1),
+      issuedTo: z.object({ name: z.string().min(1), idNumber: z.string().min(1) }),
+    })
+    .nullable(),
 });
 const decisionsSchema = z.object({ decisions: z.array(decisionSchema), next: z.string() });
+/** The bureau's answer to a result refusal or a delivery report (a repeat answers the first again). */
+const feedbackSchema = z.object({ applicationId: z.string().min(1), status: z.string() });
 const lookupSchema = z.object({
   results: z.array(
     z.object({
@@ -112,6 +127,43 @@ export class TaxClient {
       path: `/v1/decisions?since=${encodeURIComponent(cursor ?? '0')}`,
     });
     return parseJson('tax', text, decisionsSchema, 'decisions');
+  }
+
+  /**
+   * Sends an issued result back (it does not match the acceptance data); the bureau reviews the
+   * application again and a new decision follows. Applied once per idempotency key.
+   */
+  async refuseResult(
+    applicationId: string,
+    refusal: TaxResultRefusal,
+    idempotencyKey: string,
+  ): Promise<{ applicationId: string; status: string }> {
+    const text = await this.#authorised({
+      operation: 'result-refusal',
+      method: 'POST',
+      path: `/v1/applications/${encodeURIComponent(applicationId)}/result-refusals`,
+      headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+      body: JSON.stringify(refusal),
+      caseNumber: refusal.caseRef,
+    });
+    return parseJson('tax', text, feedbackSchema, 'result refusal');
+  }
+
+  /** Tells the bureau how its result was delivered. Applied once per idempotency key. */
+  async reportDelivery(
+    applicationId: string,
+    report: TaxDeliveryReport,
+    idempotencyKey: string,
+  ): Promise<{ applicationId: string; status: string }> {
+    const text = await this.#authorised({
+      operation: 'delivery-report',
+      method: 'POST',
+      path: `/v1/applications/${encodeURIComponent(applicationId)}/delivery`,
+      headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+      body: JSON.stringify(report),
+      caseNumber: report.caseRef,
+    });
+    return parseJson('tax', text, feedbackSchema, 'delivery report');
   }
 
   /** One call for a whole batch of taxpayers. */

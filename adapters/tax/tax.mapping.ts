@@ -1,4 +1,9 @@
-import type { CasePackage, DepartmentDecision } from '../kit/adapter-contract.ts';
+import type {
+  ApplicationRef,
+  CasePackage,
+  DeliveryReport,
+  DepartmentDecision,
+} from '../kit/adapter-contract.ts';
 
 /** Pure mappings between the hub's model and the tax bureau's. */
 
@@ -24,7 +29,30 @@ export interface TaxDecisionView {
   status: 'received' | 'approved' | 'rejected';
   reasons: string[];
   decidedAt: string | null;
-  certificate: { name: string; number: string } | null;
+  certificate: TaxCertificate | null;
+}
+
+/** A document the tax bureau issued, as it writes it: the item and the taxpayer it is made out to. */
+export interface TaxCertificate {
+  name: string;
+  number: string;
+  itemCode: string;
+  issuedTo: { name: string; idNumber: string };
+}
+
+/** `POST /v1/applications/{id}/result-refusals`: the window sends a result back. */
+export interface TaxResultRefusal {
+  caseRef: string;
+  reasons: string[];
+}
+
+/** `POST /v1/applications/{id}/delivery`: how the result reached the taxpayer. */
+export interface TaxDeliveryReport {
+  caseRef: string;
+  method: 'pickup' | 'post' | 'electronic';
+  deliveredAt: string;
+  recipient: 'applicant' | 'agent';
+  waybillNo: string | null;
 }
 
 export interface TaxpayerRecord {
@@ -59,7 +87,28 @@ export function fromTaxDecision(view: TaxDecisionView): DepartmentDecision {
     outcome: view.status === 'received' ? 'in_review' : view.status,
     reasons: view.reasons,
     decidedAt: view.decidedAt,
-    result: view.certificate,
+    result: view.certificate
+      ? {
+          name: view.certificate.name,
+          number: view.certificate.number,
+          itemCode: view.certificate.itemCode,
+          holder: { name: view.certificate.issuedTo.name, idNumber: view.certificate.issuedTo.idNumber },
+        }
+      : null,
+  };
+}
+
+export function toTaxResultRefusal(ref: ApplicationRef, reasons: string[]): TaxResultRefusal {
+  return { caseRef: ref.caseNumber, reasons };
+}
+
+export function toTaxDeliveryReport(ref: ApplicationRef, report: DeliveryReport): TaxDeliveryReport {
+  return {
+    caseRef: ref.caseNumber,
+    method: report.method,
+    deliveredAt: report.deliveredAt,
+    recipient: report.recipient,
+    waybillNo: report.waybillNo,
   };
 }
 

@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { RunningSimulator, SimulatorFaults } from '../kit/adapter-contract.ts';
+import type { RunningSimulator, SimulatorFaults, SimulatorFeedback } from '../kit/adapter-contract.ts';
 import { listenOnLoopback } from '../kit/simulator-server.ts';
 
 /**
  * A tax bureau approval system of our own, for development, the demo and tests: REST/JSON with OAuth2
  * client-credentials tokens that expire, submissions keyed by `Idempotency-Key`, asynchronous review
- * (decisions are pulled), and taxpayer look-ups. Failure modes are switched per run.
+ * (decisions are pulled), taxpayer look-ups, and the window's result refusals (the application is
+ * decided again) and delivery reports, also keyed by `Idempotency-Key`. Failure modes are switched per run.
  */
 export interface TaxSimulatorMode {
   /** Added to every /v1 answer. */
@@ -27,9 +28,21 @@ export interface TaxSimulatorMode {
   rejectItems: string[];
   /** Submissions answered 422 (as if invalid). */
   rejectSubmissions: boolean;
+  /** Results are made out to another taxpayer, until the window refuses one back. */
+  misattributeResults: boolean;
 }
 
 export const TAX_CLIENT = { id: 'onewindow-hub', secret: 'tax-simulator-secret' };
+
+/** A call the window made about an application, kept once per Idempotency-Key. */
+interface StoredFeedback<T> {
+  key: string;
+  bodyHash: string;
+  /** The answer given, repeated to a repeat of the call. */
+  answer: { applicationId: string; status: string };
+  at: string;
+  content: T;
+}
 
 interface StoredApplication {
   applicationId: string;
@@ -37,11 +50,23 @@ interface StoredApplication {
   bodyHash: string;
   caseRef: string;
   itemCode: string;
+  taxpayer: { name: string; idNumber: string };
   status: 'received' | 'approved' | 'rejected';
   reasons: string[];
   certificateNumber: string | null;
+  /** Who the certificate is made out to, as the bureau wrote it. */
+  issuedTo: { name: string; idNumber: string } | null;
+  /** Decisions made so far (a refused result is decided again, under a new number). */
+  revision: number;
   decidedAt: string | null;
   seq: number;
+  refusal: StoredFeedback<{ reasons: string[] }> | null;
+  delivery: StoredFeedback<{
+    method: string;
+    deliveredAt: string;
+    recipient: string;
+    waybillNo: string | null;
+  }> | null;
 }
 
 export interface RunningTaxSimulator extends RunningSimulator {
@@ -49,6 +74,7 @@ export interface RunningTaxSimulator extends RunningSimulator {
   setMode(mode: Partial<TaxSimulatorMode>): void;
   /** Applications created, by idempotency key (each key must appear once however often it was sent). */
   applications(): StoredApplication[];
+  feedback(): SimulatorFeedback;
 }
 
 const DEFAULT_MODE: TaxSimulatorMode = {
@@ -61,7 +87,27 @@ const DEFAULT_MODE: TaxSimulatorMode = {
   reviewMs: 20,
   rejectItems: [],
   rejectSubmissions: false,
+  misattributeResults: false,
 };
+
+const CHECK_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const OTHER_NAMES = ['刘桂芳', '陈志明', '赵丽娟', '孙建华'];
+
+/**
+ * Someone other than the taxpayer (for the misattributeResults fault): a name and a citizen ID number
+ * with a valid GB 11643 check character, both different from the taxpayer's, stable per taxpayer.
+ */
+function someoneElse(taxpayer: { name: string; idNumber: string }): { name: string; idNumber: string } {
+  const d = createHash('sha256').update(`misattributed:${taxpayer.idNumber}`).digest();
+  const name = OTHER_NAMES.filter((n) => n !== taxpayer.name)[d[0]! % 3]!;
+  for (let n = 0; ; n++) {
+    const birth = `${1960 + (d[1]! % 40)}${String(1 + (d[2]! % 12)).padStart(2, '0')}${String(1 + (d[3]! % 28)).padStart(2, '0')}`;
+    const first17 = `410902${birth}${String((d[4]! * 7 + n) % 1000).padStart(3, '0')}`;
+    const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * CHECK_WEIGHTS[i]!, 0);
+    const idNumber = first17 + '10X98765432'[sum % 11]!;
+    if (idNumber !== taxpayer.idNumber) return { name, idNumber };
+  }
+}
 
 /** Deterministic taxpayer data from an identity number, so answers are stable across runs. */
 function taxpayerOf(idNumber: string) {
@@ -89,10 +135,70 @@ export async function startTaxSimulator(
   let serial = 0;
   let seq = 0;
 
+  /** Review takes `reviewMs`; then the application is approved (certificate) or rejected. */
+  const review = (stored: StoredApplication) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      const rejected = mode.rejectItems.includes(stored.itemCode);
+      stored.revision += 1;
+      stored.status = rejected ? 'rejected' : 'approved';
+      stored.reasons = rejected ? ['纳税人存在未结清税款，不予办理'] : [];
+      stored.certificateNumber = rejected
+        ? null
+        : `税证${new Date().getFullYear()}${stored.applicationId.slice(2)}${stored.revision > 1 ? `-${stored.revision}` : ''}`;
+      // A refused result is corrected: the application is made out as it was submitted from then on.
+      stored.issuedTo = rejected
+        ? null
+        : mode.misattributeResults && !stored.refusal
+          ? someoneElse(stored.taxpayer)
+          : { ...stored.taxpayer };
+      stored.decidedAt = new Date().toISOString();
+      stored.seq = ++seq;
+    }, mode.reviewMs);
+    timers.add(timer);
+  };
+
+  /** The application a feedback call is about, and its Idempotency-Key; or the error is answered. */
+  const feedbackTarget = (req: Request, res: Response): { stored: StoredApplication; key: string } | null => {
+    const stored = byId.get(String(req.params.id));
+    if (!stored) {
+      res.status(404).json({ message: 'no such application' });
+      return null;
+    }
+    const key = req.get('idempotency-key');
+    if (!key) {
+      res.status(400).json({ message: 'Idempotency-Key header is required' });
+      return null;
+    }
+    const caseRef = (req.body as { caseRef?: unknown } | undefined)?.caseRef;
+    if (caseRef !== undefined && caseRef !== stored.caseRef) {
+      res.status(422).json({ errors: [{ field: 'caseRef', message: '与该申请的受理编号不符' }] });
+      return null;
+    }
+    return { stored, key };
+  };
+
+  /**
+   * A call already applied: the same key and body answer the first answer again; anything else is a
+   * conflict (the bureau takes one refusal and one delivery report per application).
+   */
+  const repeated = (
+    earlier: StoredFeedback<unknown> | null,
+    key: string,
+    body: unknown,
+    res: Response,
+    conflict: string,
+  ): boolean => {
+    if (!earlier) return false;
+    if (earlier.key === key && earlier.bodyHash === hashOf(body)) res.status(200).json(earlier.answer);
+    else res.status(409).json({ message: conflict });
+    return true;
+  };
+
   const app = express();
   app.disable('x-powered-by');
   app.use((req, _res, next) => {
-    const route = `${req.method} ${req.path.replace(/\/SW\d+$/, '/:id')}`;
+    const route = `${req.method} ${req.path.replace(/\/SW\d+(?=\/|$)/, '/:id')}`;
     calls[route] = (calls[route] ?? 0) + 1;
     next();
   });
@@ -110,6 +216,8 @@ export async function startTaxSimulator(
     }
     const token = randomBytes(16).toString('hex');
     tokens.set(token, Date.now() + 300_000);
+    // Issued after the rotation: this token is not one the rotation expires.
+    if (mode.expireTokens) expiredOnce.add(token);
     res.json({ access_token: token, token_type: 'Bearer', expires_in: 300 });
   });
 
@@ -162,12 +270,13 @@ export async function startTaxSimulator(
     };
     const missing = ['caseRef', 'itemCode'].filter((f) => typeof body?.[f as 'caseRef'] !== 'string');
     if (typeof body?.taxpayer?.idNumber !== 'string') missing.push('taxpayer.idNumber');
+    if (typeof body?.taxpayer?.name !== 'string') missing.push('taxpayer.name');
     if (!Array.isArray(body?.materials)) missing.push('materials');
     if (missing.length > 0) {
       res.status(422).json({ message: `missing or invalid: ${missing.join(', ')}` });
       return;
     }
-    const bodyHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    const bodyHash = hashOf(body);
     const existing = applications.get(key);
     if (existing) {
       if (existing.bodyHash !== bodyHash) {
@@ -183,27 +292,112 @@ export async function startTaxSimulator(
       bodyHash,
       caseRef: body.caseRef!,
       itemCode: body.itemCode!,
+      taxpayer: { name: body.taxpayer!.name!, idNumber: body.taxpayer!.idNumber! },
       status: 'received',
       reasons: [],
       certificateNumber: null,
+      issuedTo: null,
+      revision: 0,
       decidedAt: null,
       seq: ++seq,
+      refusal: null,
+      delivery: null,
     };
     applications.set(key, stored);
     byId.set(stored.applicationId, stored);
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      const rejected = mode.rejectItems.includes(stored.itemCode);
-      stored.status = rejected ? 'rejected' : 'approved';
-      stored.reasons = rejected ? ['纳税人存在未结清税款，不予办理'] : [];
-      stored.certificateNumber = rejected
-        ? null
-        : `税证${new Date().getFullYear()}${stored.applicationId.slice(2)}`;
-      stored.decidedAt = new Date().toISOString();
-      stored.seq = ++seq;
-    }, mode.reviewMs);
-    timers.add(timer);
+    review(stored);
     res.status(202).json({ applicationId: stored.applicationId, status: stored.status });
+  });
+
+  /**
+   * The window sends a result back: the application returns to review and is decided again under a
+   * new number, made out as the acceptance data says (the refusal corrects a misattribution).
+   */
+  v1.post('/applications/:id/result-refusals', (req, res) => {
+    const found = feedbackTarget(req, res);
+    if (!found) return;
+    const { stored, key } = found;
+    const body = req.body as { caseRef?: unknown; reasons?: unknown };
+    const reasons = body?.reasons;
+    if (
+      !Array.isArray(reasons) ||
+      reasons.length === 0 ||
+      reasons.length > 20 ||
+      reasons.some((r) => typeof r !== 'string' || r.trim() === '')
+    ) {
+      res.status(422).json({ errors: [{ field: 'reasons', message: '退回理由须为1至20条非空文字' }] });
+      return;
+    }
+    if (repeated(stored.refusal, key, body, res, '该申请的结果已被退回过')) return;
+    if (stored.status !== 'approved' || !stored.certificateNumber) {
+      res.status(409).json({ message: '该申请尚未出具结果，无法退回' });
+      return;
+    }
+    const answer = { applicationId: stored.applicationId, status: 'received' };
+    stored.refusal = {
+      key,
+      bodyHash: hashOf(body),
+      answer,
+      at: new Date().toISOString(),
+      content: { reasons: reasons as string[] },
+    };
+    stored.status = 'received';
+    stored.reasons = [];
+    stored.certificateNumber = null;
+    stored.issuedTo = null;
+    stored.decidedAt = null;
+    stored.seq = ++seq;
+    review(stored);
+    res.status(202).json(answer);
+  });
+
+  /** The window reports how the result reached the taxpayer. */
+  v1.post('/applications/:id/delivery', (req, res) => {
+    const found = feedbackTarget(req, res);
+    if (!found) return;
+    const { stored, key } = found;
+    const body = req.body as {
+      caseRef?: unknown;
+      method?: unknown;
+      deliveredAt?: unknown;
+      recipient?: unknown;
+      waybillNo?: unknown;
+    };
+    const errors: { field: string; message: string }[] = [];
+    if (!['pickup', 'post', 'electronic'].includes(body?.method as string))
+      errors.push({ field: 'method', message: '须为 pickup、post 或 electronic' });
+    if (typeof body?.deliveredAt !== 'string' || Number.isNaN(Date.parse(body.deliveredAt)))
+      errors.push({ field: 'deliveredAt', message: '须为 ISO 8601 时间' });
+    if (!['applicant', 'agent'].includes(body?.recipient as string))
+      errors.push({ field: 'recipient', message: '须为 applicant 或 agent' });
+    const waybillNo = body?.waybillNo ?? null;
+    if (waybillNo !== null && (typeof waybillNo !== 'string' || waybillNo.trim() === ''))
+      errors.push({ field: 'waybillNo', message: '须为运单号或 null' });
+    else if (body?.method === 'post' && waybillNo === null)
+      errors.push({ field: 'waybillNo', message: '邮寄送达须提供运单号' });
+    if (errors.length > 0) {
+      res.status(422).json({ message: '送达信息不完整', errors });
+      return;
+    }
+    if (repeated(stored.delivery, key, body, res, '该申请的送达结果已反馈过')) return;
+    if (stored.status !== 'approved' || !stored.certificateNumber) {
+      res.status(409).json({ message: '该申请尚未出具结果，无送达可反馈' });
+      return;
+    }
+    const answer = { applicationId: stored.applicationId, status: stored.status };
+    stored.delivery = {
+      key,
+      bodyHash: hashOf(body),
+      answer,
+      at: new Date().toISOString(),
+      content: {
+        method: body.method as string,
+        deliveredAt: body.deliveredAt as string,
+        recipient: body.recipient as string,
+        waybillNo: waybillNo as string | null,
+      },
+    };
+    res.status(201).json(answer);
   });
 
   v1.get('/applications/:id', (req, res) => {
@@ -253,12 +447,31 @@ export async function startTaxSimulator(
         caseNumber: a.caseRef,
       })),
     calls: () => ({ ...calls }),
+    feedback: () => ({
+      refusals: [...byId.values()].flatMap((a) =>
+        a.refusal ? [{ departmentRef: a.applicationId, reasons: [...a.refusal.content.reasons] }] : [],
+      ),
+      deliveries: [...byId.values()].flatMap((a) =>
+        a.delivery
+          ? [
+              {
+                departmentRef: a.applicationId,
+                method: a.delivery.content.method,
+                recipient: a.delivery.content.recipient,
+                waybillNo: a.delivery.content.waybillNo,
+              },
+            ]
+          : [],
+      ),
+    }),
     async close() {
       for (const t of timers) clearTimeout(t);
       await listening.close();
     },
   };
 }
+
+const hashOf = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
 function view(a: StoredApplication) {
   return {
@@ -267,6 +480,9 @@ function view(a: StoredApplication) {
     status: a.status,
     reasons: a.reasons,
     decidedAt: a.decidedAt,
-    certificate: a.certificateNumber ? { name: '税务事项通知书', number: a.certificateNumber } : null,
+    certificate:
+      a.certificateNumber && a.issuedTo
+        ? { name: '税务事项通知书', number: a.certificateNumber, itemCode: a.itemCode, issuedTo: a.issuedTo }
+        : null,
   };
 }

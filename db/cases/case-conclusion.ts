@@ -2,6 +2,7 @@ import { Case } from '../entities/case.ts';
 import { CaseDepartmentTask } from '../entities/case-department-task.ts';
 import type { HubEntityManager } from '../orm.ts';
 import { emitOutbox, recordEvent, SYSTEM_ACTOR } from './case-events.ts';
+import { sequenceStage } from './case-transfer.ts';
 import { type ReturnedResult, resultFingerprint, resultMismatches } from './result-check.ts';
 
 /** A department's decision as adapters map it (the kit's DepartmentDecision, structurally). */
@@ -15,23 +16,46 @@ export interface IncomingDecision {
 }
 
 /**
- * Concludes a case once every department it needs has decided (R-B2): approved when all approved,
- * denied when any rejected. A deficiency-tolerant case waits — its decisions are a simulated approval
- * until the owed materials arrive (R-B4).
+ * Concludes a case once its departments have decided (R-B2). Parallel items: when every department
+ * decided — approved when all approved, denied when any rejected. Sequential items: a rejection
+ * concludes the case denied at once, and the departments after it are never asked (the timeline says
+ * which); an approval with departments still to come completes a stage instead, and
+ * `case.stage_completed` sends the next department its package. A result the window refused back is
+ * no decision (a new one follows). A deficiency-tolerant case waits — its decisions are a simulated
+ * approval until the owed materials arrive (R-B4) — though its sequence moves on meanwhile.
  */
 export async function concludeIfDecided(tx: HubEntityManager, hallCase: Case): Promise<boolean> {
-  if (hallCase.status !== 'accepted') return false;
-  await tx.populate(hallCase, ['item.departments']);
+  if (hallCase.status !== 'accepted' && hallCase.status !== 'accepted_with_deficiency') return false;
+  await tx.populate(hallCase, ['item.departments', 'itemVersion']);
   const tasks = await tx.find(CaseDepartmentTask, { case: hallCase });
   const needed = hallCase.item.departments.getItems().map((d) => d.code);
-  const decided = tasks.filter((t) => t.status === 'approved' || t.status === 'rejected');
-  if (needed.some((code) => !decided.some((t) => t.departmentCode === code))) return false;
+  const isDecided = (t: CaseDepartmentTask) => t.status === 'approved' || t.status === 'rejected';
+  let notAsked: string[] = [];
+  if (hallCase.itemVersion.routing === 'sequential') {
+    const stage = sequenceStage(needed, tasks);
+    if (stage && stage.task?.status !== 'rejected') {
+      if (!stage.task && stage.position > 0) {
+        emitOutbox(tx, 'case.stage_completed', hallCase.id, {
+          caseNumber: hallCase.number,
+          department: needed[stage.position - 1],
+          next: stage.departmentCode,
+        });
+      }
+      return false;
+    }
+    if (stage) notAsked = needed.slice(stage.position + 1);
+  } else if (needed.some((code) => !tasks.some((t) => t.departmentCode === code && isDecided(t)))) {
+    return false;
+  }
+  if (hallCase.status !== 'accepted') return false;
+  const decided = needed.flatMap((code) => tasks.filter((t) => t.departmentCode === code && isDecided(t)));
   const approved = decided.every((t) => t.status === 'approved');
   const to = approved ? 'approved' : 'denied';
   hallCase.status = to;
   recordEvent(tx, hallCase, SYSTEM_ACTOR, 'concluded', {
     status: ['accepted', to],
     departments: [null, decided.map((t) => `${t.departmentCode}:${t.status}`).join(',')],
+    ...(notAsked.length > 0 ? { notAsked: [null, notAsked.join(',')] } : {}),
   });
   emitOutbox(tx, 'case.concluded', hallCase.id, { caseNumber: hallCase.number, approved });
   return true;

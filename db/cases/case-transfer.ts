@@ -1,5 +1,7 @@
+import { chinaDate, hallCalendar } from '../calendar/index.ts';
 import { Case } from '../entities/case.ts';
 import { CaseDepartmentTask } from '../entities/case-department-task.ts';
+import type { Routing } from '../entities/service-item-version.ts';
 import type { HubEntityManager } from '../orm.ts';
 import { recordEvent, SYSTEM_ACTOR } from './case-events.ts';
 import { CASE_VIEW_POPULATE } from './case-queries.ts';
@@ -27,7 +29,36 @@ export interface TransferPackage {
 export interface PendingTransfer {
   hallCase: Case;
   departmentCode: string;
+  /** How the item's departments work, as the case's checklist version declares it. */
+  routing: Routing;
+  /** Index in the item's department order for a sequence; 0 when the departments work at once. */
+  position: number;
+  /** The department's own limit in working days from its handover (major projects), or null. */
+  stageLimitDays: number | null;
   pkg: TransferPackage;
+}
+
+/** Where a sequence stands: the first department (in the item's order) whose task is not approved. */
+export interface SequenceStage {
+  position: number;
+  departmentCode: string;
+  /** Its task; null when its package has not gone out yet. */
+  task: CaseDepartmentTask | null;
+}
+
+/**
+ * The open stage of a sequential item: each department acts on the approval of the one before it,
+ * so the first department not yet approved is where the case is. null once every department approved.
+ */
+export function sequenceStage(
+  departmentOrder: readonly string[],
+  tasks: readonly CaseDepartmentTask[],
+): SequenceStage | null {
+  for (const [position, departmentCode] of departmentOrder.entries()) {
+    const task = tasks.find((t) => t.departmentCode === departmentCode) ?? null;
+    if (task?.status !== 'approved') return { position, departmentCode, task };
+  }
+  return null;
 }
 
 /** One task per department the item needs, keyed so a department gets each case once. */
@@ -35,10 +66,6 @@ export function taskKey(caseNumber: string, departmentCode: string): string {
   return `task-${caseNumber}-${departmentCode}`;
 }
 
-/**
- * The departments of an accepted case whose package has not gone out yet (re-read each time, so a
- * job run twice sends nothing twice). A case not (or no longer) accepted has none.
- */
 /** A case with everything its packages need, or null when there is no such case. */
 export async function loadCaseForPackages(em: HubEntityManager, caseId: string): Promise<Case | null> {
   return (await em.findOne(Case, { id: caseId }, { populate: CASE_VIEW_POPULATE })) as Case | null;
@@ -80,8 +107,10 @@ export function packageOf(hallCase: Case, departmentCode: string, idempotencyKey
 }
 
 /**
- * The departments of an accepted case whose package has not gone out yet (re-read each time, so a
- * job run twice sends nothing twice). A case not (or no longer) accepted has none.
+ * The departments of an accepted case whose package may go out now and has not yet (re-read each
+ * time, so a job run twice sends nothing twice). Parallel items: every department at once. Sequential
+ * items: the next department in the item's order, once the one before approved. A case not (or no
+ * longer) accepted has none.
  */
 export async function pendingTransfers(em: HubEntityManager, caseId: string): Promise<PendingTransfer[]> {
   const hallCase = await loadCaseForPackages(em, caseId);
@@ -91,30 +120,45 @@ export async function pendingTransfers(em: HubEntityManager, caseId: string): Pr
     !hallCase.acceptedOn
   )
     return [];
-  const sent = new Set((await em.find(CaseDepartmentTask, { case: hallCase })).map((t) => t.departmentCode));
-  return hallCase.item.departments
-    .getItems()
-    .filter((d) => !sent.has(d.code))
-    .map((d) => ({
-      hallCase,
-      departmentCode: d.code,
-      pkg: packageOf(hallCase, d.code, taskKey(hallCase.number, d.code)),
-    }));
+  const tasks = await em.find(CaseDepartmentTask, { case: hallCase });
+  const order = hallCase.item.departments.getItems().map((d) => d.code);
+  const { routing, stageLimits } = hallCase.itemVersion;
+  const transfer = (departmentCode: string, position: number): PendingTransfer => ({
+    hallCase,
+    departmentCode,
+    routing,
+    position,
+    stageLimitDays: stageLimits?.[departmentCode] ?? null,
+    pkg: packageOf(hallCase, departmentCode, taskKey(hallCase.number, departmentCode)),
+  });
+  if (routing === 'sequential') {
+    const stage = sequenceStage(order, tasks);
+    return stage && !stage.task ? [transfer(stage.departmentCode, stage.position)] : [];
+  }
+  const sent = new Set(tasks.map((t) => t.departmentCode));
+  return order.filter((code) => !sent.has(code)).map((code) => transfer(code, 0));
 }
 
 /**
- * Records that a department received its package: the task and the electronic handover on the
- * case's timeline (window → department), in one transaction.
+ * Records that a department received its package: the task (its place in the sequence, its paper
+ * count, and for a major project its stage due date, counted in hall working days from the handover)
+ * and the electronic handover on the case's timeline (window → department), in one transaction.
  */
 export async function recordTransfer(
   em: HubEntityManager,
   transfer: PendingTransfer,
   result: { adapter: string; departmentRef: string },
+  handedOverAt: Date = new Date(),
 ): Promise<void> {
   await em.transactional(async (tx) => {
     const hallCase = await tx.findOneOrFail(Case, { id: transfer.hallCase.id });
     const existing = await tx.findOne(CaseDepartmentTask, { idempotencyKey: transfer.pkg.idempotencyKey });
     if (existing) return;
+    const paper = transfer.pkg.materials.filter((m) => m.medium === 'paper').length;
+    const dueOn =
+      transfer.stageLimitDays === null
+        ? null
+        : hallCalendar().addWorkingDays(chinaDate(handedOverAt), transfer.stageLimitDays).date;
     tx.create(CaseDepartmentTask, {
       case: hallCase,
       departmentCode: transfer.departmentCode,
@@ -122,16 +166,20 @@ export async function recordTransfer(
       idempotencyKey: transfer.pkg.idempotencyKey,
       status: 'transferred',
       departmentRef: result.departmentRef,
-      transferredAt: new Date(),
+      transferredAt: handedOverAt,
       decidedAt: null,
+      position: transfer.position,
+      dueOn,
+      paperCount: paper,
     });
-    const paper = transfer.pkg.materials.filter((m) => m.medium === 'paper').length;
     recordEvent(tx, hallCase, SYSTEM_ACTOR, 'handed_over', {
       department: [null, transfer.departmentCode],
       via: [null, result.adapter],
       departmentRef: [null, result.departmentRef],
       materials: [null, transfer.pkg.materials.length],
       paperAwaitingSignature: [null, paper],
+      ...(transfer.routing === 'sequential' ? { position: [null, transfer.position] } : {}),
+      ...(dueOn ? { dueOn: [null, dueOn] } : {}),
     });
   });
 }

@@ -69,6 +69,33 @@ export function createBackOfficeStore(orm: HubOrm) {
         cursor: tasks.length > 0 ? String(tasks.at(-1)!.decisionSeq) : (cursor ?? null),
       };
     },
+
+    /**
+     * The window refused the task's result (R-D2): the task is pending again, with the refusal for
+     * the reviewer to read, and its next decision is pulled like the first. The same refusal twice is kept once.
+     */
+    async refuseResult(taskId: string, reasons: string[]): Promise<void> {
+      await forkEm(orm).transactional(async (tx) => {
+        const task = await tx.findOneOrFail(DepartmentTask, { id: taskId });
+        if (task.status !== 'approved') return;
+        task.refusals = [...(task.refusals ?? []), { at: new Date().toISOString(), reasons }];
+        task.status = 'pending';
+        task.decisionSeq = null;
+        task.decidedAt = null;
+        task.decidedBy = null;
+      });
+    },
+
+    /** How the task's result reached the applicant (R-D5); told once. */
+    async recordDelivery(
+      taskId: string,
+      report: { method: string; deliveredAt: string; recipient: string; waybillNo: string | null },
+    ): Promise<void> {
+      await forkEm(orm).transactional(async (tx) => {
+        const task = await tx.findOneOrFail(DepartmentTask, { id: taskId });
+        task.deliveryReport ??= report;
+      });
+    },
   };
 }
 

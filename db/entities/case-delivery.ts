@@ -36,7 +36,8 @@ export const CaseDeliverySchema = defineEntity({
       .uuid()
       .primary()
       .onCreate(() => randomUUID()),
-    case: () => p.oneToOne(Case).owner().unique(),
+    /** One delivery per case (unique); the case does not load it unless asked. */
+    case: () => p.manyToOne(Case).unique(),
     method: p.enum(DELIVERY_OPTIONS),
     recipientName: p.string().nullable(),
     phone: p.string().nullable(),

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
 import { Applicant } from './applicant.ts';
-import { CaseDelivery } from './case-delivery.ts';
 import { CaseDepartmentTask } from './case-department-task.ts';
 import { CaseDocument } from './case-document.ts';
 import { CaseEvent } from './case-event.ts';
@@ -81,8 +80,6 @@ export const CaseSchema = defineEntity({
     events: () => p.oneToMany(CaseEvent).mappedBy('case').orderBy({ seq: 'asc' }),
     /** The departments' parts of the case, once handed over. */
     tasks: () => p.oneToMany(CaseDepartmentTask).mappedBy('case'),
-    /** How the result reaches the applicant. */
-    delivery: () => p.oneToOne(CaseDelivery).mappedBy('case').nullable(),
     suspensions: () => p.oneToMany(CaseSuspension).mappedBy('case').orderBy({ from: 'asc' }),
     /** Hash of the last audit event: the head of the case's hash chain. */
     auditHead: p.string().length(64).nullable(),

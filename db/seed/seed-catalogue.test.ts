@@ -9,6 +9,7 @@ import {
   CatalogueSeedError,
   seedCatalogue,
   validateCatalogue,
+  versionHash,
 } from './seed-catalogue.ts';
 
 async function counts(db: TestDatabase) {
@@ -54,6 +55,61 @@ describe('the real catalogue', () => {
         expect.stringMatching(new RegExp(`^item ${broken.items[3]!.code}: listed twice`)),
       ]),
     );
+  });
+});
+
+describe('sequences and stages (R-B2, R-C1)', () => {
+  it('every joint item says how its departments work; at least one acts in sequence', () => {
+    const joint = catalogue.items.filter((i) => i.kind === 'joint');
+    expect(joint.every((i) => i.routing === 'parallel' || i.routing === 'sequential')).toBe(true);
+    expect(joint.filter((i) => i.routing === 'sequential').length).toBeGreaterThanOrEqual(1);
+    for (const item of catalogue.items.filter((i) => i.kind !== 'joint')) {
+      expect(item.routing ?? 'parallel', item.code).toBe('parallel');
+    }
+  });
+
+  it('every major project sets a stage limit per department, within its promised limit', () => {
+    const projects = catalogue.items.filter((i) => i.kind === 'major_project');
+    expect(projects.length).toBeGreaterThanOrEqual(1);
+    for (const item of projects) {
+      expect(Object.keys(item.stageLimits ?? {}).sort(), item.code).toEqual([...item.departmentCodes].sort());
+      for (const days of Object.values(item.stageLimits!)) {
+        expect(days).toBeGreaterThanOrEqual(1);
+        expect(days).toBeLessThanOrEqual(item.promisedLimitDays);
+      }
+    }
+    expect(catalogue.items.filter((i) => i.kind !== 'major_project' && i.stageLimits)).toEqual([]);
+  });
+
+  it('lists every sequence and stage problem at once', () => {
+    const broken = clone(catalogue);
+    const project = broken.items.find((i) => i.kind === 'major_project')!;
+    const single = broken.items.find((i) => i.departmentCodes.length === 1 && i.promisedLimitDays >= 1)!;
+    const lead = project.departmentCodes[0]!;
+    project.stageLimits = {
+      [lead]: project.promisedLimitDays + 1,
+      ghost: 2,
+      [project.departmentCodes[1]!]: 0,
+    };
+    single.routing = 'sequential';
+    single.stageLimits = { [single.departmentCodes[0]!]: 1 };
+    expect(validateCatalogue(broken).sort()).toEqual(
+      [
+        `item ${project.code}: stage limit of ${lead} (${project.promisedLimitDays + 1} working days) exceeds the promised limit (${project.promisedLimitDays})`,
+        `item ${project.code}: stage limit for ghost, which is not a department of the item`,
+        `item ${project.code}: stage limit of ${project.departmentCodes[1]} must be a whole number of working days ≥ 1`,
+        `item ${single.code}: a sequential item needs two or more departments`,
+        `item ${single.code}: stage limits are for major projects (全程督办), not ${single.kind} items`,
+      ].sort(),
+    );
+  });
+
+  it('the terms hash only moves for a declared sequence or stage limits, so older versions keep theirs', () => {
+    const item = clone(catalogue).items.find((i) => i.kind === 'joint' && i.routing === 'parallel')!;
+    const plain = versionHash({ ...item, routing: undefined });
+    expect(versionHash(item)).toBe(plain);
+    expect(versionHash({ ...item, routing: 'sequential' })).not.toBe(plain);
+    expect(versionHash({ ...item, stageLimits: { [item.departmentCodes[0]!]: 1 } })).not.toBe(plain);
   });
 });
 
@@ -139,6 +195,35 @@ describe('seeding', () => {
     const back = await seedCatalogue(forkEm(db.orm), catalogue);
     expect((await forkEm(db.orm).findOneOrFail(ServiceItem, { code: gone.code })).active).toBe(true);
     expect(back.items.updated).toBeGreaterThanOrEqual(1);
+  });
+
+  it('versions keep the sequence and stage limits; a changed stage limit is a new version', async () => {
+    const em = forkEm(db.orm);
+    const sequential = catalogue.items.find((i) => i.routing === 'sequential')!;
+    const project = catalogue.items.find((i) => i.kind === 'major_project')!;
+    const current = async (code: string) =>
+      (await forkEm(db.orm).findOneOrFail(ServiceItem, { code }, { populate: ['currentVersion'] }))
+        .currentVersion!;
+    expect((await current(sequential.code)).routing).toBe('sequential');
+    expect((await current(project.code)).stageLimits).toEqual(project.stageLimits);
+    const parallel = await em.findOneOrFail(
+      ServiceItem,
+      { code: 'BDC-002' },
+      { populate: ['currentVersion'] },
+    );
+    expect([parallel.currentVersion!.routing, parallel.currentVersion!.stageLimits]).toEqual([
+      'parallel',
+      null,
+    ]);
+
+    const changed = clone(catalogue);
+    const lead = project.departmentCodes[0]!;
+    changed.items.find((i) => i.code === project.code)!.stageLimits![lead] = 1;
+    expect((await seedCatalogue(forkEm(db.orm), changed)).versionsCreated).toBe(1);
+    const next = await current(project.code);
+    expect(next.stageLimits![lead]).toBe(1);
+    expect((await seedCatalogue(forkEm(db.orm), changed)).versionsCreated).toBe(0);
+    expect((await seedCatalogue(forkEm(db.orm), catalogue)).versionsCreated).toBe(1);
   });
 
   it('refuses an invalid catalogue without writing anything', async () => {

@@ -42,6 +42,8 @@ const itemSchema = z
     zone: z.string(),
     departmentCodes: z.array(code).min(1),
     kind: z.enum(['immediate', 'promised', 'joint', 'major_project']),
+    routing: z.enum(['parallel', 'sequential']).optional(),
+    stageLimits: z.record(z.string(), z.number()).optional(),
     statutoryLimitDays: z.int().min(0).nullable(),
     promisedLimitDays: z.int().min(0),
     fee: z.object({ amountFen: z.int().min(1).nullable(), basis: chinese }).nullable(),
@@ -94,6 +96,7 @@ export function validateCatalogue(seed: CatalogueSeed): string[] {
     const parsed = itemSchema.safeParse(item);
     if (!parsed.success)
       problems.push(`item ${item.code}: ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`);
+    problems.push(...sequenceProblems(item));
     const zone = zoneDepartments.get(item.zone);
     if (!zone) {
       problems.push(`item ${item.code}: unknown zone ${item.zone}`);
@@ -102,6 +105,38 @@ export function validateCatalogue(seed: CatalogueSeed): string[] {
     for (const d of item.departmentCodes) {
       if (!zone.has(d)) problems.push(`item ${item.code}: department ${d} does not serve zone ${item.zone}`);
     }
+  }
+  return problems;
+}
+
+/**
+ * The sequence and stage terms of an item (R-B2, R-C1): a sequence needs departments to follow one
+ * another; a stage limit belongs to a department of a major project and fits in the promised limit.
+ * Checked apart from the schema so these problems are listed even when other fields are wrong.
+ */
+function sequenceProblems(item: ServiceItemSeed): string[] {
+  const problems: string[] = [];
+  const departments = Array.isArray(item.departmentCodes) ? item.departmentCodes : [];
+  if (item.routing === 'sequential' && departments.length < 2)
+    problems.push(`item ${item.code}: a sequential item needs two or more departments`);
+  if (!item.stageLimits) return problems;
+  if (item.kind !== 'major_project')
+    problems.push(
+      `item ${item.code}: stage limits are for major projects (全程督办), not ${item.kind} items`,
+    );
+  for (const [department, days] of Object.entries(item.stageLimits)) {
+    if (!departments.includes(department))
+      problems.push(
+        `item ${item.code}: stage limit for ${department}, which is not a department of the item`,
+      );
+    if (!Number.isInteger(days) || days < 1)
+      problems.push(
+        `item ${item.code}: stage limit of ${department} must be a whole number of working days ≥ 1`,
+      );
+    else if (days > item.promisedLimitDays)
+      problems.push(
+        `item ${item.code}: stage limit of ${department} (${days} working days) exceeds the promised limit (${item.promisedLimitDays})`,
+      );
   }
   return problems;
 }
@@ -132,6 +167,9 @@ export function versionHash(item: ServiceItemSeed): string {
       m.tolerable,
       m.reviewPoints,
     ]),
+    // Left out at their defaults, so versions written before these terms existed keep their hash.
+    ...(item.routing === 'sequential' ? { routing: item.routing } : {}),
+    ...(item.stageLimits ? { stageLimits: stageLimitsOf(item) } : {}),
   };
   return createHash('sha256').update(JSON.stringify(terms)).digest('hex');
 }
@@ -248,6 +286,13 @@ export async function seedCatalogue(em: HubEntityManager, seed: CatalogueSeed): 
   });
 }
 
+/** Stage limits in the item's department order (a stable key order for the hash and the row). */
+function stageLimitsOf(item: ServiceItemSeed): Record<string, number> | null {
+  if (!item.stageLimits) return null;
+  const limits = item.stageLimits;
+  return Object.fromEntries(item.departmentCodes.filter((d) => d in limits).map((d) => [d, limits[d]!]));
+}
+
 function writeVersion(
   em: HubEntityManager,
   item: ServiceItem,
@@ -264,6 +309,8 @@ function writeVersion(
     feeFen: s.fee ? s.fee.amountFen : null,
     feeBasis: s.fee?.basis ?? null,
     deliveryOptions: [...s.delivery],
+    routing: s.routing ?? 'parallel',
+    stageLimits: stageLimitsOf(s),
   });
   s.materials.forEach((m, position) => {
     em.create(ChecklistMaterial, {

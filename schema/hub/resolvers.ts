@@ -12,17 +12,28 @@ import { CaseWarning } from './resolvers/CaseWarning.ts';
 import { DeadLetter } from './resolvers/DeadLetter.ts';
 import { Department } from './resolvers/Department.ts';
 import { DepartmentTask } from './resolvers/DepartmentTask.ts';
+import {
+  CaseDelivery,
+  CaseDeliveryFields,
+  CaseNotification,
+  CaseTaskHandoverFields,
+  DepartmentTaskRefusalFields,
+  deliveryEnums,
+} from './resolvers/delivery.ts';
 import { ExpressPackage } from './resolvers/ExpressPackage.ts';
 import { HolidaySchedule } from './resolvers/HolidaySchedule.ts';
+import { chooseDelivery } from './resolvers/Mutation/choose-delivery.ts';
 import { decideAcceptance } from './resolvers/Mutation/decide-acceptance.ts';
 import { decideDepartmentTask } from './resolvers/Mutation/decide-department-task.ts';
 import { decideImmediate } from './resolvers/Mutation/decide-immediate.ts';
+import { handOverResult } from './resolvers/Mutation/hand-over-result.ts';
 import { preAccept } from './resolvers/Mutation/pre-accept.ts';
 import { presentMaterials } from './resolvers/Mutation/present-materials.ts';
 import { publishHolidaySchedule } from './resolvers/Mutation/publish-holiday-schedule.ts';
 import { registerCase } from './resolvers/Mutation/register-case.ts';
 import { retryDeadLetter } from './resolvers/Mutation/retry-dead-letter.ts';
 import { signForExpressPackage } from './resolvers/Mutation/sign-for-express-package.ts';
+import { signPaperHandover } from './resolvers/Mutation/sign-paper-handover.ts';
 import { addWorkingDays } from './resolvers/Query/add-working-days.ts';
 import { caseById } from './resolvers/Query/case.ts';
 import { caseByNumber } from './resolvers/Query/case-by-number.ts';
@@ -41,6 +52,7 @@ import { windowCoverage } from './resolvers/Query/window-coverage.ts';
 import { zone } from './resolvers/Query/zone.ts';
 import { zones } from './resolvers/Query/zones.ts';
 import { ServiceItem } from './resolvers/ServiceItem.ts';
+import { CaseDepartmentTaskStage, CaseWarningStage } from './resolvers/stages.ts';
 import { Zone } from './resolvers/Zone.ts';
 
 /** Enum values as the database stores them (lower snake case). */
@@ -102,6 +114,7 @@ const enumValues = {
 
 export const hubResolvers: Resolvers = {
   ...enumValues,
+  ...deliveryEnums,
   Query: {
     me,
     zones,
@@ -131,11 +144,14 @@ export const hubResolvers: Resolvers = {
     publishHolidaySchedule,
     decideDepartmentTask,
     retryDeadLetter,
+    chooseDelivery,
+    handOverResult,
+    signPaperHandover,
   },
   Zone,
   Department,
   ServiceItem,
-  Case,
+  Case: { ...Case, ...CaseDeliveryFields },
   Applicant,
   CaseMaterial,
   CaseDocument,
@@ -143,8 +159,10 @@ export const hubResolvers: Resolvers = {
   MaterialCheckEntry,
   ExpressPackage,
   HolidaySchedule,
-  DepartmentTask,
-  CaseDepartmentTask,
+  DepartmentTask: { ...DepartmentTask, ...DepartmentTaskRefusalFields },
+  CaseDepartmentTask: { ...CaseDepartmentTask, ...CaseTaskHandoverFields, ...CaseDepartmentTaskStage },
   DeadLetter,
-  CaseWarning,
+  CaseWarning: { ...CaseWarning, ...CaseWarningStage },
+  CaseDelivery,
+  CaseNotification,
 };

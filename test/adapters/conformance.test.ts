@@ -1,15 +1,23 @@
 import { randomInt } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import type {
   AdapterDefinition,
+  ApplicationRef,
   CasePackage,
+  DeliveryReport,
   DepartmentAdapter,
   DepartmentCallRecord,
+  DepartmentDecision,
+  ResultFeedback,
   RunningSimulator,
 } from '../../adapters/kit/adapter-contract.ts';
 import { DepartmentError } from '../../adapters/kit/department-error.ts';
+import { verifyWebhook } from '../../adapters/kit/webhook-signature.ts';
 import { adapterDefinitions } from '../../adapters/registry.ts';
 import { CallbackReceipt } from '../../db/entities/callback-receipt.ts';
+import { citizenIdCheckChar } from '../../db/identity/citizen-id.ts';
 import { forkEm } from '../../db/orm.ts';
 import { eventually } from '../kit/eventually.ts';
 import { startTestHub, type TestHub } from '../kit/test-hub.ts';
@@ -31,15 +39,101 @@ function packageFor(caseNumber: string): CasePackage {
   };
 }
 
+const newCaseNumber = () => `410900-20261125-${String(randomInt(1_000_000)).padStart(6, '0')}`;
+
+const refOf = (pkg: CasePackage, departmentRef: string): ApplicationRef => ({
+  departmentRef,
+  caseNumber: pkg.caseNumber,
+  idempotencyKey: pkg.idempotencyKey,
+});
+
+/**
+ * Where a test sees an adapter's decisions as the hub would: its pull feed read on from one cursor, or
+ * the signed callbacks its simulator pushes (verified and parsed by the adapter). In review is no decision.
+ */
+interface DecisionFeed {
+  /** Decisions so far for a reference, in the department's order. */
+  decisionsOf(departmentRef: string): Promise<DepartmentDecision[]>;
+  close(): Promise<void>;
+}
+
+function pullFeed(adapter: DepartmentAdapter): DecisionFeed {
+  let cursor: string | null = null;
+  const seen = new Map<string, DepartmentDecision[]>();
+  return {
+    async decisionsOf(departmentRef) {
+      for (let page = 0; page < 20; page++) {
+        const { decisions, cursor: next } = await adapter.pullDecisions!(cursor);
+        for (const d of decisions) {
+          if (d.outcome !== 'in_review') seen.set(d.departmentRef, [...(seen.get(d.departmentRef) ?? []), d]);
+        }
+        if (decisions.length === 0 || next === cursor) break;
+        cursor = next;
+      }
+      return seen.get(departmentRef) ?? [];
+    },
+    async close() {},
+  };
+}
+
+async function callbackFeed(adapter: DepartmentAdapter, simulator: RunningSimulator): Promise<DecisionFeed> {
+  const spec = adapter.callbacks!;
+  const events = new Map<string, { sequence: number; decision: DepartmentDecision }>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const header = (name: string) => req.headers[name] as string | undefined;
+      const verdict = verifyWebhook(
+        spec.secret,
+        {
+          id: header('webhook-id'),
+          timestamp: header('webhook-timestamp'),
+          signature: header('webhook-signature'),
+        },
+        body,
+      );
+      if (verdict.ok) {
+        for (const e of spec.parse(body)) {
+          if (e.decision && e.decision.outcome !== 'in_review')
+            events.set(`${e.departmentRef}#${e.sequence}`, { sequence: e.sequence, decision: e.decision });
+        }
+      }
+      res.writeHead(verdict.ok ? 200 : 401, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  simulator.setCallbackUrl!(
+    `http://127.0.0.1:${(server.address() as AddressInfo).port}/callbacks/${adapter.name}`,
+  );
+  return {
+    async decisionsOf(departmentRef) {
+      return [...events.values()]
+        .filter((e) => e.decision.departmentRef === departmentRef)
+        .sort((a, b) => a.sequence - b.sequence)
+        .map((e) => e.decision);
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
 // The hub's own back office is no remote system (no simulator, no faults); test/adapters/back-office.test.ts covers it.
+// The SMS gateway carries no packages (its submit refuses); test/adapters/sms.test.ts runs these faults on its sends.
 for (const definition of (adapterDefinitions as AdapterDefinition<unknown>[]).filter(
-  (d) => d.startSimulator,
+  (d) => d.startSimulator && d.name !== 'sms',
 )) {
   const startSimulator = definition.startSimulator!;
   describe(`adapter conformance: ${definition.name}`, () => {
     const calls: DepartmentCallRecord[] = [];
     let simulator: RunningSimulator;
     let adapter: DepartmentAdapter;
+    /** How the adapter's decisions reach the hub; null for adapters that carry none (post, platform, SMS). */
+    let feed: DecisionFeed | null = null;
     const prefix = definition.name.toUpperCase();
     beforeAll(async () => {
       simulator = await startSimulator();
@@ -51,8 +145,13 @@ for (const definition of (adapterDefinitions as AdapterDefinition<unknown>[]).fi
         recorder: { record: (c) => calls.push(c) },
         identities: { resolve: async () => new Map() },
       });
+      if (adapter.pullDecisions) feed = pullFeed(adapter);
+      // A push adapter carries decisions when it issues results (the post's callbacks only track shipments).
+      else if (adapter.callbacks && adapter.results && simulator.setCallbackUrl)
+        feed = await callbackFeed(adapter, simulator);
     });
     afterAll(async () => {
+      await feed?.close();
       await simulator?.close();
     });
     const reset = () => {
@@ -62,8 +161,29 @@ for (const definition of (adapterDefinitions as AdapterDefinition<unknown>[]).fi
         hang: false,
         malformed: false,
         rejectSubmissions: false,
+        misattributeResults: false,
       });
       calls.length = 0;
+    };
+
+    /** The decisions feed, or the test is skipped: this adapter carries no decisions. */
+    const decisionsFeed = (ctx: TestContext): DecisionFeed => {
+      if (!feed) ctx.skip('carries no decisions');
+      return feed!;
+    };
+    /** Result feedback and the simulator's record of it, or the test is skipped: this adapter issues no results. */
+    const resultFeedback = (ctx: TestContext) => {
+      if (!adapter.results || !feed || !simulator.feedback) ctx.skip('issues no results');
+      return { results: adapter.results!, feed: feed!, feedback: () => simulator.feedback!() };
+    };
+    /** Submits a package and waits for the department's first decision (approved, as the simulators decide). */
+    const submitAndDecide = async (feedOf: DecisionFeed, pkg: CasePackage) => {
+      const { departmentRef } = await adapter.submit(pkg);
+      const [decision] = await eventually(async () => {
+        const decided = await feedOf.decisionsOf(departmentRef);
+        return decided.length > 0 && decided;
+      });
+      return { departmentRef, decision: decision! };
     };
 
     it('applies a package once however often it is sent with the same key', async () => {
@@ -78,18 +198,155 @@ for (const definition of (adapterDefinitions as AdapterDefinition<unknown>[]).fi
       ).toBe(true);
     });
 
-    it('maps the department decision back to the hub', async () => {
+    it('maps the department decision back to the hub, its result made out to the applicant for the item of the package', async (ctx) => {
+      const decisions = decisionsFeed(ctx);
       reset();
-      // Push adapters deliver decisions by callback instead; their suite checks the signatures.
-      if (!adapter.pullDecisions) return;
-      const pkg = packageFor(`410900-20261125-${String(randomInt(1_000_000)).padStart(6, '0')}`);
-      const { departmentRef } = await adapter.submit(pkg);
-      const decision = await eventually(async () => {
-        const page = await adapter.pullDecisions!(null);
-        return page.decisions.find((d) => d.departmentRef === departmentRef);
-      });
-      expect(decision).toMatchObject({ caseNumber: pkg.caseNumber, outcome: 'approved' });
+      const pkg = packageFor(newCaseNumber());
+      const { departmentRef, decision } = await submitAndDecide(decisions, pkg);
+      expect(decision).toMatchObject({ departmentRef, caseNumber: pkg.caseNumber, outcome: 'approved' });
       expect(decision.result?.number).toBeTruthy();
+      if (!adapter.results) return;
+      expect(decision.result).toEqual({
+        name: expect.any(String),
+        number: expect.any(String),
+        itemCode: pkg.itemCode,
+        holder: { name: pkg.applicant.name, idNumber: pkg.applicant.idNumber },
+      });
+    });
+
+    it('issues results to someone else while misattributeResults is on', async (ctx) => {
+      const { feed } = resultFeedback(ctx);
+      reset();
+      simulator.setFaults({ misattributeResults: true });
+      const pkg = packageFor(newCaseNumber());
+      const { decision } = await submitAndDecide(feed, pkg);
+      const holder = decision.result!.holder!;
+      expect(holder.name).not.toBe(pkg.applicant.name);
+      expect(holder.idNumber).not.toBe(pkg.applicant.idNumber);
+      // Another person, plausibly: an 18-character citizen ID number whose GB 11643 check character holds.
+      expect(holder.idNumber).toMatch(/^\d{17}[\dX]$/);
+      expect(citizenIdCheckChar(holder.idNumber.slice(0, 17))).toBe(holder.idNumber[17]);
+      expect(decision.result!.itemCode).toBe(pkg.itemCode);
+    });
+
+    it('refusing a result makes the department decide again, made out to the applicant; a repeated refusal is kept once', async (ctx) => {
+      const { results, feed, feedback } = resultFeedback(ctx);
+      reset();
+      simulator.setFaults({ misattributeResults: true });
+      const pkg = packageFor(newCaseNumber());
+      const { departmentRef, decision: first } = await submitAndDecide(feed, pkg);
+      expect(first.result!.holder!.idNumber).not.toBe(pkg.applicant.idNumber);
+      const reasons = ['结果记载的持证人与受理信息不一致'];
+      await results.refuseResult(refOf(pkg, departmentRef), reasons);
+      await results.refuseResult(refOf(pkg, departmentRef), reasons);
+      // A new decision, after the first (past the pull cursor, or a callback of a higher sequence); the
+      // fault is still on, yet the refusal corrected this application.
+      const decisions = await eventually(async () => {
+        const decided = await feed.decisionsOf(departmentRef);
+        return decided.length >= 2 && decided;
+      });
+      const again = decisions.at(-1)!;
+      expect(again).toMatchObject({ departmentRef, caseNumber: pkg.caseNumber, outcome: 'approved' });
+      expect(again.result).toEqual({
+        name: expect.any(String),
+        number: expect.any(String),
+        itemCode: pkg.itemCode,
+        holder: { name: pkg.applicant.name, idNumber: pkg.applicant.idNumber },
+      });
+      expect(feedback().refusals.filter((r) => r.departmentRef === departmentRef)).toEqual([
+        { departmentRef, reasons },
+      ]);
+      const refusals = calls.filter((c) => c.operation === 'result-refusal');
+      expect(refusals.map((c) => [c.outcome, c.caseNumber])).toEqual([
+        ['ok', pkg.caseNumber],
+        ['ok', pkg.caseNumber],
+      ]);
+    });
+
+    it('keeps a delivery report once however often it is told', async (ctx) => {
+      const { results, feed, feedback } = resultFeedback(ctx);
+      reset();
+      const pkg = packageFor(newCaseNumber());
+      const { departmentRef } = await submitAndDecide(feed, pkg);
+      const report: DeliveryReport = {
+        method: 'post',
+        deliveredAt: new Date().toISOString(),
+        recipient: 'applicant',
+        waybillNo: '1151234567890',
+      };
+      await results.reportDelivery(refOf(pkg, departmentRef), report);
+      await results.reportDelivery(refOf(pkg, departmentRef), report);
+      expect(feedback().deliveries.filter((d) => d.departmentRef === departmentRef)).toEqual([
+        { departmentRef, method: 'post', recipient: 'applicant', waybillNo: '1151234567890' },
+      ]);
+      expect(calls.filter((c) => c.operation === 'delivery-report').map((c) => c.caseNumber)).toEqual([
+        pkg.caseNumber,
+        pkg.caseNumber,
+      ]);
+    });
+
+    it('treats refused feedback (4xx) as permanent: no retry, the department reason kept', async (ctx) => {
+      const { results, feedback } = resultFeedback(ctx);
+      reset();
+      const pkg = packageFor('410900-20261125-900004');
+      const unknown = refOf(pkg, 'NO-SUCH-APPLICATION');
+      const attempts: [string, (r: ResultFeedback) => Promise<void>][] = [
+        ['result-refusal', (r) => r.refuseResult(unknown, ['持证人不一致'])],
+        [
+          'delivery-report',
+          (r) =>
+            r.reportDelivery(unknown, {
+              method: 'pickup',
+              deliveredAt: new Date().toISOString(),
+              recipient: 'agent',
+              waybillNo: null,
+            }),
+        ],
+      ];
+      for (const [operation, attempt] of attempts) {
+        calls.length = 0;
+        const error = await attempt(results).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DepartmentError);
+        expect(error).toMatchObject({ kind: 'permanent', department: definition.name });
+        expect((error as DepartmentError).status).toBeGreaterThanOrEqual(400);
+        expect((error as DepartmentError).status).toBeLessThan(500);
+        expect((error as DepartmentError).reason.length).toBeGreaterThan(0);
+        const made = calls.filter((c) => c.operation === operation);
+        expect(made.map((c) => [c.outcome, c.attempt, c.caseNumber])).toEqual([
+          ['permanent', 1, pkg.caseNumber],
+        ]);
+      }
+      const held = feedback();
+      expect(
+        [...held.refusals, ...held.deliveries].some((f) => f.departmentRef === unknown.departmentRef),
+      ).toBe(false);
+    });
+
+    it('reports a feedback answer it cannot read as malformed, storing nothing', async (ctx) => {
+      const { results, feed, feedback } = resultFeedback(ctx);
+      reset();
+      const pkg = packageFor(newCaseNumber());
+      const { departmentRef } = await submitAndDecide(feed, pkg);
+      simulator.setFaults({ malformed: true });
+      const error = await results
+        .refuseResult(refOf(pkg, departmentRef), ['持证人不一致'])
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DepartmentError);
+      expect(error).toMatchObject({ kind: 'malformed', department: definition.name });
+      expect(feedback().refusals.some((r) => r.departmentRef === departmentRef)).toBe(false);
+    });
+
+    it('retries feedback to a failing system, then reports it as transient', async (ctx) => {
+      const { results } = resultFeedback(ctx);
+      reset();
+      simulator.setFaults({ down: true });
+      const pkg = packageFor('410900-20261125-900005');
+      const error = await results
+        .refuseResult(refOf(pkg, 'ANY-APPLICATION'), ['持证人不一致'])
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: expect.stringMatching(/^(transient|unavailable)$/) });
+      const transient = calls.filter((c) => c.operation === 'result-refusal' && c.outcome === 'transient');
+      expect(transient.length).toBeGreaterThanOrEqual(2);
     });
 
     it('treats a rejection as permanent: no retry, the department reason kept', async () => {

@@ -116,7 +116,7 @@ describe('public security: SOAP client against the simulated bureau', () => {
     await simulator?.close();
   });
 
-  it('serves a WSDL 1.1 document describing its three operations, with its own address', async () => {
+  it('serves a WSDL 1.1 document describing its five operations, with its own address', async () => {
     const response = await fetch(`${simulator.url}/ws/approval?wsdl`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
@@ -134,11 +134,19 @@ describe('public security: SOAP client against the simulated bureau', () => {
       'http://gat.henan.gov.cn/approval/v1/SubmitApplication',
       'http://gat.henan.gov.cn/approval/v1/GetApplicationStatus',
       'http://gat.henan.gov.cn/approval/v1/QueryHouseholdRegistrations',
+      'http://gat.henan.gov.cn/approval/v1/RefuseResult',
+      'http://gat.henan.gov.cn/approval/v1/ReportDelivery',
     ]);
     const described = await adapterFor(simulator).client.describeService();
     expect(described).toEqual({
       targetNamespace: 'http://gat.henan.gov.cn/approval/v1',
-      operations: ['SubmitApplication', 'GetApplicationStatus', 'QueryHouseholdRegistrations'],
+      operations: [
+        'SubmitApplication',
+        'GetApplicationStatus',
+        'QueryHouseholdRegistrations',
+        'RefuseResult',
+        'ReportDelivery',
+      ],
       endpoint: `${simulator.url}/ws/approval`,
     });
     expect(await adapterFor(simulator).health()).toMatchObject({
@@ -273,7 +281,12 @@ describe('public security: SOAP client against the simulated bureau', () => {
       outcome: 'approved',
       reasons: [],
       decidedAt: expect.any(String),
-      result: { name: '准予行政许可决定书', number: expect.stringMatching(/^濮公许准字〔\d{4}〕\d{6}号$/) },
+      result: {
+        name: '准予行政许可决定书',
+        number: expect.stringMatching(/^濮公许准字〔\d{4}〕\d{6}号$/),
+        itemCode: 'GASF-003',
+        holder: { name: '张伟', idNumber: citizenId(801) },
+      },
     });
     expect(fromApplicationStatus(await decided(rejected.departmentRef))).toMatchObject({
       outcome: 'rejected',
@@ -419,7 +432,12 @@ describe('public security: signed callbacks', () => {
         outcome: 'approved',
         reasons: [],
         decidedAt: decision!.occurredAt,
-        result: { name: '准予行政许可决定书', number: expect.any(String) },
+        result: {
+          name: '准予行政许可决定书',
+          number: expect.any(String),
+          itemCode: expect.any(String),
+          holder: { name: expect.any(String), idNumber: expect.stringMatching(/^\d{17}[\dX]$/) },
+        },
       },
       data: {},
     });
@@ -504,6 +522,103 @@ describe('public security: signed callbacks', () => {
       await own.close();
       await hub.close();
     }
+  });
+
+  it('takes a refused result back (RefuseResult): progress, then a new signed decision of a higher sequence made out to the applicant', async () => {
+    const own = await startPublicSecuritySimulator({ reviewMs: 30, callbackRetryMs: 40 });
+    const hub = await startReceiver(DEVELOPMENT_CALLBACK_SECRET);
+    try {
+      own.setCallbackUrl(hub.url);
+      own.setFaults({ misattributeResults: true });
+      const calls: DepartmentCallRecord[] = [];
+      const adapter = adapterFor(own, calls);
+      const pkg = packageFor();
+      const { departmentRef } = await adapter.submit(pkg);
+      const eventsOf = (type: string) =>
+        [
+          ...new Map(
+            hub
+              .accepted()
+              .flatMap((r) => r.events)
+              .filter((e) => e.type === type && e.departmentRef === departmentRef)
+              .map((e) => [e.sequence, e]),
+          ).values(),
+        ].sort((a, b) => a.sequence - b.sequence);
+      const [first] = await eventually(() => eventsOf('decision').length === 1 && eventsOf('decision'));
+      const applicant = { name: pkg.applicant.name, idNumber: pkg.applicant.idNumber };
+      expect(first!.decision!.result!.holder).not.toEqual(applicant);
+
+      const ref = { departmentRef, caseNumber: pkg.caseNumber, idempotencyKey: pkg.idempotencyKey };
+      const reasons = ['办理结果持证人与受理信息不一致'];
+      await adapter.results!.refuseResult(ref, reasons);
+      await adapter.results!.refuseResult(ref, reasons);
+      const decisions = await eventually(() => eventsOf('decision').length === 2 && eventsOf('decision'));
+      const again = decisions[1]!;
+      expect(again.sequence).toBeGreaterThan(first!.sequence);
+      expect(again.decision).toMatchObject({
+        outcome: 'approved',
+        result: { itemCode: pkg.itemCode, holder: applicant },
+      });
+      expect(again.decision!.result!.number).not.toBe(first!.decision!.result!.number);
+      // In between, the bureau told the hub that the application is under review again.
+      const back = await eventually(() =>
+        eventsOf('progress').find((e) => e.data.stage === '办理结果被退回，重新审核'),
+      );
+      expect(back.sequence).toBeGreaterThan(first!.sequence);
+      expect(back.sequence).toBeLessThan(again.sequence);
+      // Told twice, kept once; the bureau's own status agrees with the callback.
+      expect(own.feedback().refusals).toEqual([{ departmentRef, reasons }]);
+      expect(own.calls()['POST /ws/approval RefuseResult']).toBe(2);
+      expect(calls.filter((c) => c.operation === 'result-refusal').map((c) => c.caseNumber)).toEqual([
+        pkg.caseNumber,
+        pkg.caseNumber,
+      ]);
+      expect(fromApplicationStatus(await adapter.client.applicationStatus(departmentRef)).result).toEqual(
+        again.decision!.result,
+      );
+    } finally {
+      await own.close();
+      await hub.close();
+    }
+  });
+
+  it('keeps a delivery report once (ReportDelivery), and answers one it cannot take with a Client fault', async () => {
+    const calls: DepartmentCallRecord[] = [];
+    const adapter = adapterFor(simulator, calls);
+    const pkg = packageFor();
+    const { departmentRef } = await adapter.submit(pkg);
+    const ref = { departmentRef, caseNumber: pkg.caseNumber, idempotencyKey: pkg.idempotencyKey };
+    const report = {
+      method: 'post' as const,
+      deliveredAt: '2026-11-28T03:00:00.000Z',
+      recipient: 'agent' as const,
+      waybillNo: '1151234567',
+    };
+    await eventually(
+      async () => (await adapter.client.applicationStatus(departmentRef)).status === 'APPROVED',
+    );
+    await adapter.results!.reportDelivery(ref, report);
+    await adapter.results!.reportDelivery(ref, report);
+    expect(simulator.feedback().deliveries.filter((d) => d.departmentRef === departmentRef)).toEqual([
+      { departmentRef, method: 'post', recipient: 'agent', waybillNo: '1151234567' },
+    ]);
+    expect(simulator.applications().find((a) => a.applicationId === departmentRef)!.delivery).toEqual({
+      method: 'POST',
+      deliveredAt: report.deliveredAt,
+      recipient: 'AGENT',
+      waybillNo: '1151234567',
+    });
+    calls.length = 0;
+    const wrongCase = await failureOf(
+      adapter.results!.reportDelivery({ ...ref, caseNumber: '410900-20261125-999999' }, report),
+    );
+    expect(wrongCase).toMatchObject({ kind: 'permanent', status: 400, reason: '受理编号与申请不符' });
+    const noWaybill = await failureOf(adapter.results!.reportDelivery(ref, { ...report, waybillNo: null }));
+    expect(noWaybill.reason).toBe('缺少或错误的必填项：waybillNo');
+    expect(calls.map((c) => [c.operation, c.status, c.outcome, c.attempt])).toEqual([
+      ['delivery-report', 400, 'permanent', 1],
+      ['delivery-report', 400, 'permanent', 1],
+    ]);
   });
 });
 
@@ -633,9 +748,17 @@ describe('public security in the hub: household registrations on applicants, dec
         ['progress', departmentRef, pkg.caseNumber],
         ['decision', departmentRef, pkg.caseNumber],
       ]);
-      expect(events[1]!.decision).toMatchObject({ outcome: 'approved' });
-      // No identity numbers travel in stored events.
-      expect(JSON.stringify(events)).not.toContain(pkg.applicant.idNumber);
+      expect(events[1]!.decision).toMatchObject({
+        outcome: 'approved',
+        result: { holder: { name: pkg.applicant.name, idNumber: pkg.applicant.idNumber } },
+      });
+      // The identity number travels in stored events only as whom the result is made out to (R-D2).
+      const withoutHolders = events.map((e) =>
+        e.decision?.result
+          ? { ...e, decision: { ...e.decision, result: { ...e.decision.result, holder: null } } }
+          : e,
+      );
+      expect(JSON.stringify(withoutHolders)).not.toContain(pkg.applicant.idNumber);
     } finally {
       simulator.setFaults({ duplicateCallbacks: false });
     }

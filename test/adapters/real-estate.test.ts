@@ -24,6 +24,7 @@ import { DOCUMENTS } from '../../adapters/real-estate/real-estate.client.ts';
 import { fromRegistration, toRegistrationInput } from '../../adapters/real-estate/real-estate.mapping.ts';
 import {
   DEPARTMENT_SDL_FILE,
+  DEPARTMENT_SDL_V1_FILE,
   type RunningRealEstateSimulator,
   startRealEstateSimulator,
 } from '../../adapters/real-estate/real-estate.simulator.ts';
@@ -161,7 +162,12 @@ describe('real-estate registry adapter (不动产登记中心)', () => {
       outcome: 'approved',
       reasons: [],
       decidedAt: expect.any(String),
-      result: { name: '不动产权证书', number: expect.stringMatching(TITLE_NUMBER) },
+      result: {
+        name: '不动产权证书',
+        number: expect.stringMatching(TITLE_NUMBER),
+        itemCode: FIRST_REGISTRATION.code,
+        holder: { name: registered.applicant.name, idNumber: registered.applicant.idNumber },
+      },
     });
     expect(decided.get(refusedRef)).toMatchObject({
       caseNumber: refused.caseNumber,
@@ -221,15 +227,19 @@ describe('real-estate registry adapter (不动产登记中心)', () => {
     expect(await adapter.health()).toMatchObject({ department: 'real_estate', state: 'up' });
   });
 
-  it('serves exactly its v1 schema; the hub pins a part of it and sends only operations it has', async () => {
-    const v1 = buildSchema(readFileSync(DEPARTMENT_SDL_FILE, 'utf8'));
+  it('serves exactly its v2 schema, which breaks nothing of v1; the hub pins a part of it and sends only operations it has', async () => {
+    const v1 = buildSchema(readFileSync(DEPARTMENT_SDL_V1_FILE, 'utf8'));
+    const v2 = buildSchema(readFileSync(DEPARTMENT_SDL_FILE, 'utf8'));
+    expect(path.basename(DEPARTMENT_SDL_FILE)).toBe('real-estate.department.v2.graphql');
     const response = await fetch(`${simulator.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: getIntrospectionQuery({ descriptions: true, schemaDescription: true }) }),
     });
     const served = buildClientSchema(((await response.json()) as { data: IntrospectionQuery }).data);
-    expect(printSchema(served)).toBe(printSchema(v1));
+    expect(printSchema(served)).toBe(printSchema(v2));
+    // v2 only adds: whatever a caller of v1 sends still runs.
+    expect(findBreakingChanges(v1, v2)).toEqual([]);
 
     const pinned = buildSchema(
       readFileSync(
@@ -238,7 +248,114 @@ describe('real-estate registry adapter (不动产登记中心)', () => {
       ),
     );
     expect(findBreakingChanges(pinned, v1)).toEqual([]);
-    for (const document of Object.values(DOCUMENTS)) expect(validate(v1, parse(document))).toEqual([]);
+    expect(findBreakingChanges(pinned, v2)).toEqual([]);
+    for (const document of Object.values(DOCUMENTS)) expect(validate(v2, parse(document))).toEqual([]);
+  });
+
+  it('takes a refused result back: voids it, reviews again, registers under a new number made out to the applicant', async () => {
+    reset();
+    simulator.setMode({ misattributeResults: true });
+    // A mortgage over a property the register holds unseized for the applicant (the register is stable per number).
+    const registry = async <T>(query: string, variables: Record<string, unknown>) =>
+      (
+        (await (
+          await fetch(`${simulator.url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query, variables }),
+          })
+        ).json()) as { data: T }
+      ).data;
+    const mortgagesOf = async (idNumber: string) =>
+      (
+        await registry<{ propertiesByOwners: { seized: boolean; mortgages: { proofNumber: string }[] }[] }>(
+          'query($ids: [String!]!) { propertiesByOwners(ownerIdNumbers: $ids) { seized mortgages { proofNumber } } }',
+          { ids: [idNumber] },
+        )
+      ).propertiesByOwners[0]!;
+    let serial = 120;
+    while ((await mortgagesOf(citizenId(serial))).seized) serial++;
+    const pkg = packageFor(MORTGAGE, '410900-20261125-100008', serial);
+    const start = (await adapter.pullDecisions!(null)).cursor;
+    const { departmentRef } = await adapter.submit(pkg);
+    const seen: DepartmentDecision[] = [];
+    let cursor = start;
+    const pullMine = async () => {
+      const page = await adapter.pullDecisions!(cursor);
+      cursor = page.cursor;
+      seen.push(...page.decisions.filter((d) => d.departmentRef === departmentRef));
+    };
+    await eventually(async () => {
+      await pullMine();
+      return seen.some((d) => d.outcome === 'approved');
+    });
+    const first = seen.find((d) => d.outcome === 'approved')!;
+    expect(first.result!.holder!.idNumber).not.toBe(pkg.applicant.idNumber);
+    expect((await mortgagesOf(pkg.applicant.idNumber)).mortgages.map((m) => m.proofNumber)).toContain(
+      first.result!.number,
+    );
+
+    seen.length = 0;
+    calls.length = 0;
+    const ref = { departmentRef, caseNumber: pkg.caseNumber, idempotencyKey: pkg.idempotencyKey };
+    await adapter.results!.refuseResult(ref, ['不动产登记证明记载的权利人与申请人不一致']);
+    await eventually(async () => {
+      await pullMine();
+      return seen.some((d) => d.outcome === 'approved');
+    });
+    // The change feed, past the cursor that had the first decision, shows it registered again.
+    const again = seen.find((d) => d.outcome === 'approved')!;
+    expect(again.result).toEqual({
+      name: '不动产登记证明',
+      number: expect.stringMatching(/^豫\(\d{4}\)濮阳市不动产证明第\d{7}号$/),
+      itemCode: MORTGAGE.code,
+      holder: { name: pkg.applicant.name, idNumber: pkg.applicant.idNumber },
+    });
+    expect(again.result!.number).not.toBe(first.result!.number);
+    // The voided proof left the register; the new one is entered.
+    const proofs = (await mortgagesOf(pkg.applicant.idNumber)).mortgages.map((m) => m.proofNumber);
+    expect(proofs).toContain(again.result!.number);
+    expect(proofs).not.toContain(first.result!.number);
+    expect(
+      calls.filter((c) => c.operation === 'result-refusal').map((c) => [c.status, c.caseNumber]),
+    ).toEqual([[200, pkg.caseNumber]]);
+  });
+
+  it('refuses feedback it cannot take as invalid input (HTTP 400): no result issued yet, a posted delivery without a waybill', async () => {
+    reset();
+    simulator.setMode({ queueMs: 60_000 });
+    const pkg = packageFor(FIRST_REGISTRATION, '410900-20261125-100009', 109);
+    const { departmentRef } = await adapter.submit(pkg);
+    const ref = { departmentRef, caseNumber: pkg.caseNumber, idempotencyKey: pkg.idempotencyKey };
+    calls.length = 0;
+    const notIssued = await failure(adapter.results!.refuseResult(ref, ['持证人不一致']));
+    expect(notIssued).toMatchObject({
+      kind: 'permanent',
+      status: 400,
+      reason: '该登记尚未出具结果，不能退回',
+    });
+    const posted = {
+      method: 'post' as const,
+      deliveredAt: new Date().toISOString(),
+      recipient: 'agent' as const,
+    };
+    const noWaybill = await failure(adapter.results!.reportDelivery(ref, { ...posted, waybillNo: null }));
+    expect(noWaybill).toMatchObject({
+      kind: 'permanent',
+      status: 400,
+      reason: '送达信息不完整或格式不正确：delivery.waybillNo',
+    });
+    const early = await failure(adapter.results!.reportDelivery(ref, { ...posted, waybillNo: '1151234567' }));
+    expect(early.reason).toBe('该登记尚未出具结果，无送达可反馈');
+    expect(calls.map((c) => [c.operation, c.status, c.outcome, c.attempt])).toEqual([
+      ['result-refusal', 400, 'permanent', 1],
+      ['delivery-report', 400, 'permanent', 1],
+      ['delivery-report', 400, 'permanent', 1],
+    ]);
+    const held = simulator.feedback();
+    expect([...held.refusals, ...held.deliveries].filter((f) => f.departmentRef === departmentRef)).toEqual(
+      [],
+    );
   });
 
   it('maps a package to the registry input and every registry status to a hub outcome', () => {
@@ -256,14 +373,18 @@ describe('real-estate registry adapter (不动产登记中心)', () => {
     const view = {
       id: 'DJ20261125000001',
       caseRef: pkg.caseNumber,
+      itemCode: MORTGAGE.code,
       rejectionReasons: [],
       decidedAt: '2026-11-26T02:00:00.000Z',
       certificateKind: 'REGISTRATION_PROOF' as const,
       certificateNumber: '豫(2026)濮阳市不动产证明第0003001号',
+      certificateHolder: { name: '王建国', idType: 'CITIZEN_ID' as const, idNumber: pkg.applicant.idNumber },
     };
     expect(fromRegistration({ ...view, status: 'REGISTERED' }).result).toEqual({
       name: '不动产登记证明',
       number: '豫(2026)濮阳市不动产证明第0003001号',
+      itemCode: MORTGAGE.code,
+      holder: { name: '王建国', idNumber: pkg.applicant.idNumber },
     });
     expect(fromRegistration({ ...view, status: 'RECEIVED' }).outcome).toBe('in_review');
     expect(fromRegistration({ ...view, status: 'REVIEWING' }).outcome).toBe('in_review');
@@ -376,6 +497,8 @@ describe('registrations in the one schema (real estate)', () => {
     for (const departmentName of ['Registration', 'Property', 'CaseRegistration', 'RegistrationStatus'])
       expect(types).not.toContain(departmentName);
     expect(body.data!.registration.fields.map((f) => f.name)).toContain('property');
+    // Whom a certificate is made out to (identity numbers) stays between the registry and the adapter.
+    expect(body.data!.registration.fields.map((f) => f.name)).not.toContain('certificateHolder');
     // The registry's part of Case must not change how the hub describes its own type and field.
     const hubCase = buildHubSchema().getType('Case') as GraphQLObjectType;
     const stitchedCase = body.data!.case;

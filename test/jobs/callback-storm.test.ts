@@ -29,7 +29,7 @@ function shuffle<T>(items: T[], seed: number): T[] {
 describe('500 callbacks, 30 % of them duplicates, out of order', () => {
   let built: BuiltAdapters;
   let hub: TestHub;
-  const tasks: { caseId: string; caseNumber: string; ref: string }[] = [];
+  const tasks: { caseId: string; caseNumber: string; ref: string; idNumber: string }[] = [];
 
   beforeAll(async () => {
     built = await buildAdapters(
@@ -53,7 +53,7 @@ describe('500 callbacks, 30 % of them duplicates, out of order', () => {
         materials,
       });
       await decideAcceptance(forkEm(hub.db.orm), DEMO_ACTORS.clerk, c.id, c.version, { type: 'accept' });
-      tasks.push({ caseId: c.id, caseNumber: c.number, ref: `GA-STORM-${i}` });
+      tasks.push({ caseId: c.id, caseNumber: c.number, ref: `GA-STORM-${i}`, idNumber: citizenId(i) });
     }
     await forkEm(hub.db.orm).transactional(async (tx) => {
       for (const t of tasks) {
@@ -84,7 +84,14 @@ describe('500 callbacks, 30 % of them duplicates, out of order', () => {
     const unique = [
       ...tasks.map((t) =>
         simulator.signedCallback!([
-          { departmentRef: t.ref, caseNumber: t.caseNumber, type: 'decision', sequence: 10 },
+          {
+            departmentRef: t.ref,
+            caseNumber: t.caseNumber,
+            type: 'decision',
+            sequence: 10,
+            // The bureau does not hold these applications (the tasks are written directly): say who the result is for.
+            result: { itemCode: 'GASF-005', holder: { name: '回调测试', idNumber: t.idNumber } },
+          },
         ]),
       ),
       ...Array.from({ length: 350 - CASES }, (_, i) => {
@@ -97,13 +104,18 @@ describe('500 callbacks, 30 % of them duplicates, out of order', () => {
     // 150 duplicates: half re-deliveries of the same message, half the same decision sent again as a new message.
     const duplicates = [
       ...unique.slice(0, 75),
-      ...tasks
-        .slice(0, 75)
-        .map((t) =>
-          simulator.signedCallback!([
-            { departmentRef: t.ref, caseNumber: t.caseNumber, type: 'decision', sequence: 10 },
-          ]),
-        ),
+      ...tasks.slice(0, 75).map((t) =>
+        simulator.signedCallback!([
+          {
+            departmentRef: t.ref,
+            caseNumber: t.caseNumber,
+            type: 'decision',
+            sequence: 10,
+            // The bureau does not hold these applications (the tasks are written directly): say who the result is for.
+            result: { itemCode: 'GASF-005', holder: { name: '回调测试', idNumber: t.idNumber } },
+          },
+        ]),
+      ),
     ];
     const deliveries = shuffle([...unique, ...duplicates], 42);
     expect(deliveries).toHaveLength(500);
@@ -117,7 +129,7 @@ describe('500 callbacks, 30 % of them duplicates, out of order', () => {
         return response.status;
       }),
     );
-    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
 
     const context = () => ({
       em: forkEm(hub.db.orm),

@@ -44,6 +44,12 @@ export interface DepartmentSeed {
  */
 export type ItemKind = 'immediate' | 'promised' | 'joint' | 'major_project';
 
+/**
+ * How the departments of a several-department item work: parallel = 并联 (all at once); sequential =
+ * 串联 (each acts on the result of the one before, in the order of `departmentCodes`).
+ */
+export type Routing = 'parallel' | 'sequential';
+
 export type DeliveryOption = 'pickup' | 'post' | 'electronic';
 
 /** original = 原件, copy = 复印件, original_and_copy = 原件及复印件 (original shown, copy kept). */
@@ -82,6 +88,13 @@ export interface ServiceItemSeed {
   /** Owning department codes; the first is the lead department. Joint and major-project items have two or more. */
   departmentCodes: string[];
   kind: ItemKind;
+  /** Joint items say how their departments work, as the guide describes it; absent = parallel. */
+  routing?: Routing;
+  /**
+   * Major projects (全程督办): each department's own limit in working days from its handover, by
+   * department code; each at most the promised limit.
+   */
+  stageLimits?: Record<string, number>;
   /** 法定办结时限 in working days; null when the law sets none. 0 for immediate items. */
   statutoryLimitDays: number | null;
   /** 承诺办结时限 in working days; 0 for immediate items; never above the statutory limit. */

@@ -239,6 +239,7 @@ export const businessStartupItems: ServiceItemSeed[] = [
     zone: 'business_startup',
     departmentCodes: ['market_regulation', 'public_security', 'tax', 'human_resources_social_security'],
     kind: 'joint',
+    routing: 'parallel',
     statutoryLimitDays: null,
     promisedLimitDays: 3,
     fee: null,

@@ -68,6 +68,7 @@ export const investmentItems: ServiceItemSeed[] = [
     zone: 'investment',
     departmentCodes: ['development_reform', 'urban_rural_planning', 'land_resources'],
     kind: 'major_project',
+    stageLimits: { development_reform: 15, urban_rural_planning: 5, land_resources: 5 },
     statutoryLimitDays: 20,
     promisedLimitDays: 15,
     fee: null,
@@ -75,7 +76,7 @@ export const investmentItems: ServiceItemSeed[] = [
     comprehensiveWindow: true,
     resultName: '企业投资项目核准批复文件',
     guide:
-      '列入《政府核准的投资项目目录》的企业投资项目应在开工建设前申请核准；城乡规划部门的选址意见和国土资源部门的用地预审意见并联办理，全程督办。',
+      '列入《政府核准的投资项目目录》的企业投资项目应在开工建设前申请核准；城乡规划部门的选址意见（5 个工作日）和国土资源部门的用地预审意见（5 个工作日）与核准并联办理，发展改革部门 15 个工作日内作出核准决定，全程督办。',
     materials: [
       {
         code: 'M01',
@@ -148,6 +149,7 @@ export const investmentItems: ServiceItemSeed[] = [
     zone: 'investment',
     departmentCodes: ['urban_rural_planning', 'civil_air_defence'],
     kind: 'major_project',
+    stageLimits: { urban_rural_planning: 10, civil_air_defence: 5 },
     statutoryLimitDays: 20,
     promisedLimitDays: 10,
     fee: null,
@@ -155,7 +157,7 @@ export const investmentItems: ServiceItemSeed[] = [
     comprehensiveWindow: true,
     resultName: '建设工程规划许可证',
     guide:
-      '在城市、镇规划区内进行建筑物、构筑物、道路、管线和其他工程建设的，建设单位应申请建设工程规划许可证；应建防空地下室的项目，人防部门同步出具人防设计审查意见。',
+      '在城市、镇规划区内进行建筑物、构筑物、道路、管线和其他工程建设的，建设单位应申请建设工程规划许可证；应建防空地下室的项目，人防部门同步出具人防设计审查意见（5 个工作日），规划许可 10 个工作日内核发。',
     materials: [
       {
         code: 'M01',
@@ -565,6 +567,13 @@ export const investmentItems: ServiceItemSeed[] = [
       'archives',
     ],
     kind: 'major_project',
+    stageLimits: {
+      housing_construction: 10,
+      urban_rural_planning: 7,
+      fire_brigade: 7,
+      civil_air_defence: 7,
+      archives: 5,
+    },
     statutoryLimitDays: null,
     promisedLimitDays: 10,
     fee: null,
@@ -572,7 +581,7 @@ export const investmentItems: ServiceItemSeed[] = [
     comprehensiveWindow: true,
     resultName: '建设工程竣工联合验收意见书',
     guide:
-      '房屋建筑和市政基础设施工程竣工后，建设单位一次申请，由住房城乡建设部门牵头，规划核实、消防验收、人防验收和城建档案验收统一开展、限时出具意见。',
+      '房屋建筑和市政基础设施工程竣工后，建设单位一次申请，由住房城乡建设部门牵头，规划核实、消防验收、人防验收和城建档案验收统一开展、限时出具意见：规划核实、消防验收、人防验收各 7 个工作日，城建档案验收 5 个工作日，牵头部门 10 个工作日内出具联合验收意见书。',
     materials: [
       {
         code: 'M01',

@@ -334,6 +334,8 @@ export const socialSecurityLivelihoodItems: ServiceItemSeed[] = [
     zone: 'social_security_livelihood',
     departmentCodes: ['disabled_persons_federation', 'civil_affairs'],
     kind: 'joint',
+    // 民政部门确认残联的审核结果：串联。
+    routing: 'sequential',
     statutoryLimitDays: null,
     promisedLimitDays: 20,
     fee: null,
@@ -401,6 +403,8 @@ export const socialSecurityLivelihoodItems: ServiceItemSeed[] = [
     zone: 'social_security_livelihood',
     departmentCodes: ['human_resources_social_security', 'tax'],
     kind: 'joint',
+    // 税务部门按人社部门的参保登记信息征缴：串联。
+    routing: 'sequential',
     statutoryLimitDays: null,
     promisedLimitDays: 1,
     fee: null,
