@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { applyDepartmentDecisions, type IncomingDecision } from '../db/cases/case-conclusion.ts';
 import { applyTrackingEvents, type TrackingEvent } from '../db/cases/case-delivery.ts';
+import { maskIdNumber } from '../db/identity/mask.ts';
 import { defineJob } from './job-definition.ts';
 
 /** How long a callback may wait for its reference to be recorded before it is given up. */
@@ -48,7 +49,17 @@ export const applyCallbacks = defineJob({
         // A department may call back before the hub has stored its reference: keep the receipt for
         // the next run, unless it is old enough that the reference will never come.
         const young = Date.now() - new Date(receipt.received_at).getTime() < UNKNOWN_PATIENCE_MS;
-        if ((result.unknown.length === 0 && tracking.unknown === 0) || !young) done.push(receipt.id);
+        if ((result.unknown.length === 0 && tracking.unknown === 0) || !young) {
+          done.push(receipt.id);
+          // The holder's identity number was needed for the window's check only: once applied, the
+          // receipt keeps it masked.
+          if (receipt.events.some((e) => e.decision?.result?.holder)) {
+            await tx.execute(`update callback_receipt set events = ? where id = ?`, [
+              JSON.stringify(receipt.events.map(withoutHolderNumber)),
+              receipt.id,
+            ]);
+          }
+        }
       }
       if (done.length > 0) {
         await tx.execute(
@@ -60,3 +71,15 @@ export const applyCallbacks = defineJob({
     });
   },
 });
+
+function withoutHolderNumber<E extends { decision?: IncomingDecision }>(event: E): E {
+  const holder = event.decision?.result?.holder;
+  if (!holder) return event;
+  return {
+    ...event,
+    decision: {
+      ...event.decision!,
+      result: { ...event.decision!.result!, holder: { ...holder, idNumber: maskIdNumber(holder.idNumber) } },
+    },
+  };
+}

@@ -266,10 +266,9 @@ describe('unified delivery (统一窗口出件): window check → pickup, post o
     });
 
     // The department learns how its result was delivered (R-D5), once.
-    const told = await until(async () => {
-      const v = await view(c.id);
-      return v.departmentTasks[0]?.deliveryReportedAt ? v : null;
-    });
+    await until(async () => (await view(c.id)).departmentTasks[0]?.deliveryReportedAt);
+    // Read again: one view reads the case's events and its tasks in separate statements.
+    const told = await view(c.id);
     const task = await forkEm(db.orm).findOneOrFail(DepartmentTask, { caseNumber: c.number });
     expect(task.deliveryReport).toMatchObject({ method: 'pickup', recipient: 'applicant', waybillNo: null });
 
@@ -359,10 +358,11 @@ describe('unified delivery (统一窗口出件): window check → pickup, post o
     );
     expect(chosen.body.errors).toBeUndefined();
     await approveInBackOffice(c.number);
-    const done = await until(async () => {
+    await until(async () => {
       const v = await view(c.id);
-      return v.delivery.status === 'DELIVERED' && v.departmentTasks[0]?.deliveryReportedAt ? v : null;
+      return v.delivery.status === 'DELIVERED' && v.departmentTasks[0]?.deliveryReportedAt;
     });
+    const done = await view(c.id);
     expect(done.timeline.map((e) => e.type)).toContain('delivered_electronically');
     const notes = await until(async () => {
       const v = await view(c.id);
@@ -402,6 +402,12 @@ describe('unified delivery (统一窗口出件): window check → pickup, post o
       expect(task.resultHolderName).toBe('出件测试');
       expect(task.resultRefusals).toHaveLength(1);
       expect(task.resultRefusals![0]!.toldAt).not.toBeNull();
+      // Once applied, the stored callbacks keep the holder's identity number masked.
+      const stored = await forkEm(db.orm).execute<{ events: string }[]>(
+        `select events::text as events from callback_receipt where adapter = 'public_security' and processed_at is not null`,
+      );
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored.some((r) => r.events.includes(c.idNumber))).toBe(false);
     } finally {
       bureau.setFaults({ misattributeResults: false });
     }
