@@ -1,28 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../adapters/kit/logger.ts';
-import { type BuiltAdapters, buildAdapters } from '../../adapters/registry.ts';
 import { decideAcceptance } from '../../db/cases/case-decisions.ts';
 import { registerCase } from '../../db/cases/case-intake.ts';
-import { createIdentityResolver } from '../../db/departments/applicant-identities.ts';
-import { createBackOfficeStore } from '../../db/departments/back-office.ts';
 import { CaseDelivery } from '../../db/entities/case-delivery.ts';
 import { CaseDepartmentTask } from '../../db/entities/case-department-task.ts';
 import { DepartmentTask } from '../../db/entities/department-task.ts';
 import { forkEm } from '../../db/orm.ts';
 import { catalogue } from '../../db/seed/catalogue/index.ts';
 import { DEMO_ACTORS } from '../../gateway/auth/demo-actors.ts';
-import { type RunningRelay, startOutboxRelay } from '../../jobs/outbox-relay.ts';
-import { HubQueues } from '../../jobs/queues.ts';
-import { createRedisConnection } from '../../jobs/redis.ts';
-import { jobDefinitions } from '../../jobs/registry.ts';
-import { installSchedules } from '../../jobs/schedules.ts';
-import { type RunningWorkers, startWorkers } from '../../jobs/workers.ts';
 import { eventually } from '../kit/eventually.ts';
 import { citizenId } from '../kit/front-desk.ts';
-import { TEST_REDIS_URL } from '../kit/services.ts';
-import { createTestDatabase, type TestDatabase } from '../kit/test-database.ts';
-import { startTestHub, type TestHub } from '../kit/test-hub.ts';
+import { type JobPipeline, startJobPipeline } from '../kit/job-pipeline.ts';
 
 /** Items decided in the hub's back office: one delivered by pickup or post, one electronically. */
 const PICKUP_OR_POST = 'SBMS-001';
@@ -65,14 +52,10 @@ interface CaseView {
 }
 
 describe('unified delivery (统一窗口出件): window check → pickup, post or electronic → department told', () => {
-  const prefix = `test-${randomBytes(5).toString('hex')}`;
-  const redis = createRedisConnection(TEST_REDIS_URL);
-  let db: TestDatabase;
-  let built: BuiltAdapters;
-  let hub: TestHub;
-  let workers: RunningWorkers;
-  let relay: RunningRelay;
-  let queues: HubQueues;
+  let pipeline: JobPipeline;
+  let db: JobPipeline['db'];
+  let built: JobPipeline['built'];
+  let hub: JobPipeline['hub'];
   let clerk: string;
   let reviewer: string;
   let signature: string;
@@ -127,29 +110,8 @@ describe('unified delivery (统一窗口出件): window check → pickup, post o
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    built = await buildAdapters(
-      {},
-      {
-        recorder: { record: () => {} },
-        identities: createIdentityResolver(db.orm),
-        backOffice: createBackOfficeStore(db.orm),
-      },
-      { simulate: true },
-    );
-    hub = await startTestHub({ db, adapters: built.adapters, env: { QUEUE_PREFIX: prefix } });
-    built.simulators.get('post')!.setCallbackUrl!(`${hub.url}/callbacks/post`);
-    built.simulators.get('public_security')!.setCallbackUrl!(`${hub.url}/callbacks/public_security`);
-    queues = new HubQueues(redis, prefix);
-    await installSchedules(queues, built.adapters, { pullEveryMs: 300, callbacksEveryMs: 300 });
-    workers = startWorkers(jobDefinitions, {
-      connection: redis,
-      prefix,
-      orm: db.orm,
-      logger: createLogger('silent'),
-      adapters: built.adapters,
-    });
-    relay = startOutboxRelay(db.orm, queues, jobDefinitions, createLogger('silent'), { idleMs: 50 });
+    pipeline = await startJobPipeline();
+    ({ db, built, hub } = pipeline);
     clerk = await hub.token('clerk');
     reviewer = await hub.token('department_reviewer', { departmentCode: DEPARTMENT });
     const form = new FormData();
@@ -162,19 +124,7 @@ describe('unified delivery (统一窗口出件): window check → pickup, post o
     signature = ((await uploaded.json()) as { sha256: string }).sha256;
   }, 60_000);
 
-  afterAll(async () => {
-    await relay?.stop();
-    await workers?.close();
-    for (const name of jobDefinitions.map((d) => d.queue))
-      await queues?.queue(name).obliterate({ force: true });
-    await queues?.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-    await hub?.close();
-    await built?.close();
-    await db?.drop();
-  });
+  afterAll(async () => pipeline?.close());
 
   it('pickup: the department signs for the paper, the result waits at the window, is handed over against the applicant’s identity and a signature, and the department is told', async () => {
     const c = await acceptedCase(PICKUP_OR_POST);

@@ -1,29 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../adapters/kit/logger.ts';
-import { type BuiltAdapters, buildAdapters } from '../../adapters/registry.ts';
 import { decideAcceptance } from '../../db/cases/case-decisions.ts';
 import { registerCase } from '../../db/cases/case-intake.ts';
 import { pendingTransfers } from '../../db/cases/case-transfer.ts';
-import { createIdentityResolver } from '../../db/departments/applicant-identities.ts';
-import { createBackOfficeStore } from '../../db/departments/back-office.ts';
 import { CaseDepartmentTask } from '../../db/entities/case-department-task.ts';
 import { forkEm, type HubOrm } from '../../db/orm.ts';
 import { catalogue } from '../../db/seed/catalogue/index.ts';
 import { DEMO_ACTORS } from '../../gateway/auth/demo-actors.ts';
 import type { JobContext } from '../../jobs/job-definition.ts';
-import { type RunningRelay, startOutboxRelay } from '../../jobs/outbox-relay.ts';
-import { HubQueues } from '../../jobs/queues.ts';
-import { createRedisConnection } from '../../jobs/redis.ts';
-import { jobDefinitions } from '../../jobs/registry.ts';
-import { installSchedules } from '../../jobs/schedules.ts';
 import { transferMaterials } from '../../jobs/transfer-materials.job.ts';
-import { type RunningWorkers, startWorkers } from '../../jobs/workers.ts';
 import { eventually } from '../kit/eventually.ts';
 import { citizenId } from '../kit/front-desk.ts';
-import { TEST_REDIS_URL } from '../kit/services.ts';
-import { createTestDatabase, type TestDatabase } from '../kit/test-database.ts';
-import { startTestHub, type TestHub } from '../kit/test-hub.ts';
+import { type JobPipeline, startJobPipeline } from '../kit/job-pipeline.ts';
 
 /** 灵活就业人员参保登记及缴费: the tax bureau collects on the registration of human resources (串联). */
 const SEQUENTIAL = 'SBMS-007';
@@ -67,14 +55,10 @@ interface CaseView {
 }
 
 describe('joint items in sequence (串联) and in parallel (并联), R-B2', () => {
-  const prefix = `test-${randomBytes(5).toString('hex')}`;
-  const redis = createRedisConnection(TEST_REDIS_URL);
-  let db: TestDatabase;
-  let built: BuiltAdapters;
-  let hub: TestHub;
-  let workers: RunningWorkers;
-  let queues: HubQueues;
-  let relay: RunningRelay;
+  let pipeline: JobPipeline;
+  let db: JobPipeline['db'];
+  let hub: JobPipeline['hub'];
+  let built: JobPipeline['built'];
   let serial = 700;
 
   beforeAll(async () => {
@@ -82,39 +66,10 @@ describe('joint items in sequence (串联) and in parallel (并联), R-B2', () =
       routing: 'sequential',
       departmentCodes: [FIRST, SECOND],
     });
-    db = await createTestDatabase();
-    built = await buildAdapters(
-      {},
-      {
-        recorder: { record: () => {} },
-        identities: createIdentityResolver(db.orm),
-        backOffice: createBackOfficeStore(db.orm),
-      },
-      { simulate: true },
-    );
-    hub = await startTestHub({ db, adapters: built.adapters, env: { QUEUE_PREFIX: prefix } });
-    queues = new HubQueues(redis, prefix);
-    workers = startWorkers(jobDefinitions, {
-      connection: redis,
-      prefix,
-      orm: db.orm,
-      logger: createLogger('silent'),
-      adapters: built.adapters,
-    });
-    relay = startOutboxRelay(db.orm, queues, jobDefinitions, createLogger('silent'), { idleMs: 50 });
-    await installSchedules(queues, built.adapters, { pullEveryMs: 300, callbacksEveryMs: 300 });
+    pipeline = await startJobPipeline();
+    ({ db, hub, built } = pipeline);
   }, 60_000);
-  afterAll(async () => {
-    await relay?.stop();
-    await workers?.close();
-    await queues?.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-    await hub?.close();
-    await built?.close();
-    await db?.drop();
-  });
+  afterAll(async () => pipeline?.close());
 
   const viewOf = async (id: string): Promise<CaseView> => {
     const { body } = await hub.gql<{ case: CaseView }>(

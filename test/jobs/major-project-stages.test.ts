@@ -1,29 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../adapters/kit/logger.ts';
-import { type BuiltAdapters, buildAdapters } from '../../adapters/registry.ts';
 import { chinaDate, hallCalendar } from '../../db/calendar/index.ts';
 import { decideAcceptance } from '../../db/cases/case-decisions.ts';
 import { registerCase } from '../../db/cases/case-intake.ts';
-import { createIdentityResolver } from '../../db/departments/applicant-identities.ts';
-import { createBackOfficeStore } from '../../db/departments/back-office.ts';
 import { CaseDepartmentTask } from '../../db/entities/case-department-task.ts';
 import { forkEm } from '../../db/orm.ts';
 import { catalogue } from '../../db/seed/catalogue/index.ts';
 import { DEMO_ACTORS } from '../../gateway/auth/demo-actors.ts';
 import type { JobContext } from '../../jobs/job-definition.ts';
-import { type RunningRelay, startOutboxRelay } from '../../jobs/outbox-relay.ts';
-import { HubQueues } from '../../jobs/queues.ts';
-import { createRedisConnection } from '../../jobs/redis.ts';
-import { jobDefinitions } from '../../jobs/registry.ts';
-import { installSchedules } from '../../jobs/schedules.ts';
 import { watchDeadlines } from '../../jobs/watch-deadlines.job.ts';
-import { type RunningWorkers, startWorkers } from '../../jobs/workers.ts';
 import { eventually } from '../kit/eventually.ts';
 import { citizenId } from '../kit/front-desk.ts';
-import { TEST_REDIS_URL } from '../kit/services.ts';
-import { createTestDatabase, type TestDatabase } from '../kit/test-database.ts';
-import { startTestHub, type TestHub } from '../kit/test-hub.ts';
+import { type JobPipeline, startJobPipeline } from '../kit/job-pipeline.ts';
 
 /** 建设工程规划许可证核发: planning (10 working days) and civil air defence (5) in parallel, under 督办. */
 const PROJECT = catalogue.items.find((i) => i.code === 'TZXM-003')!;
@@ -34,14 +22,9 @@ const LONG_STAGE = 'urban_rural_planning';
 const at = (date: string) => new Date(`${date}T04:00:00Z`);
 
 describe('major projects: a due date per department stage, supervised (并联审批, 全程督办)', () => {
-  const prefix = `test-${randomBytes(5).toString('hex')}`;
-  const redis = createRedisConnection(TEST_REDIS_URL);
-  let db: TestDatabase;
-  let built: BuiltAdapters;
-  let hub: TestHub;
-  let workers: RunningWorkers;
-  let queues: HubQueues;
-  let relay: RunningRelay;
+  let pipeline: JobPipeline;
+  let db: JobPipeline['db'];
+  let hub: JobPipeline['hub'];
   let project: { id: string; number: string };
   let tasks: CaseDepartmentTask[];
 
@@ -51,44 +34,10 @@ describe('major projects: a due date per department stage, supervised (并联审
       departmentCodes: [LONG_STAGE, SHORT_STAGE],
       stageLimits: { [LONG_STAGE]: 10, [SHORT_STAGE]: 5 },
     });
-    db = await createTestDatabase();
-    built = await buildAdapters(
-      {},
-      {
-        recorder: { record: () => {} },
-        identities: createIdentityResolver(db.orm),
-        backOffice: createBackOfficeStore(db.orm),
-      },
-      { simulate: true },
-    );
-    hub = await startTestHub({ db, adapters: built.adapters, env: { QUEUE_PREFIX: prefix } });
-    queues = new HubQueues(redis, prefix);
-    workers = startWorkers(jobDefinitions, {
-      connection: redis,
-      prefix,
-      orm: db.orm,
-      logger: createLogger('silent'),
-      adapters: built.adapters,
-    });
-    relay = startOutboxRelay(db.orm, queues, jobDefinitions, createLogger('silent'), { idleMs: 50 });
-    // Decisions are pulled often; the scheduled watch runs on real time, so it is kept out of the way.
-    await installSchedules(queues, built.adapters, {
-      pullEveryMs: 300,
-      callbacksEveryMs: 300,
-      deadlinesEveryMs: 3_600_000,
-    });
+    pipeline = await startJobPipeline();
+    ({ db, hub } = pipeline);
   }, 60_000);
-  afterAll(async () => {
-    await relay?.stop();
-    await workers?.close();
-    await queues?.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-    await hub?.close();
-    await built?.close();
-    await db?.drop();
-  });
+  afterAll(async () => pipeline?.close());
 
   const watch = (now: Date) => {
     const context: JobContext = {
