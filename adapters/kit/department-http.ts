@@ -43,6 +43,16 @@ export interface DepartmentRequest {
   caseNumber?: string | null;
 }
 
+/**
+ * How an adapter reads a failed answer in its department's protocol (e.g. a SOAP fault): whether it is
+ * worth retrying, and the department's own reason. null = the kit's rule (5xx/429 transient, 4xx
+ * permanent) with the kit's reason.
+ */
+export type FailureClassifier = (
+  status: number,
+  text: string,
+) => { kind: 'transient' | 'permanent'; reason: string } | null;
+
 export interface DepartmentResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -63,6 +73,7 @@ export class DepartmentHttp {
   readonly #limit: ConcurrencyLimit;
   readonly #recorder: CallRecorder;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #classify: FailureClassifier;
 
   constructor(options: {
     department: string;
@@ -70,6 +81,7 @@ export class DepartmentHttp {
     resilience?: Partial<HttpResilience>;
     recorder: CallRecorder;
     sleep?: (ms: number) => Promise<void>;
+    classify?: FailureClassifier;
   }) {
     this.department = options.department;
     this.#baseUrl = new URL(options.baseUrl);
@@ -87,6 +99,7 @@ export class DepartmentHttp {
     this.#limit = new ConcurrencyLimit(this.#settings.concurrency);
     this.#recorder = options.recorder;
     this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.#classify = options.classify ?? (() => null);
   }
 
   get circuit(): 'closed' | 'open' | 'half_open' {
@@ -162,6 +175,14 @@ export class DepartmentHttp {
       const reason = describeNetworkError(error);
       record(null, 'transient', reason);
       throw new DepartmentError(this.department, 'transient', reason);
+    }
+    const own = status >= 400 ? this.#classify(status, text) : null;
+    if (own) {
+      // The department said in its own protocol what kind of failure this is.
+      if (own.kind === 'transient') this.#breaker.failure();
+      else this.#breaker.success();
+      record(status, own.kind, `HTTP ${status}`);
+      throw new DepartmentError(this.department, own.kind, own.reason.slice(0, 2000), status);
     }
     if (status >= 500 || status === 429) {
       this.#breaker.failure();

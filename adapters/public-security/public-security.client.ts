@@ -169,10 +169,7 @@ function faultOf(body: Record<string, unknown>): SoapFault | null {
   return { code, message: message || `SOAP fault ${code || 'without a code'}` };
 }
 
-/**
- * The faultstring of a rejected call. The kit keeps only the first 300 characters of a 4xx answer as
- * the reason, so a long fault may be cut short: then the faultstring is read up to where it ends.
- */
+/** The faultstring of a failed answer, read up to where it ends if the envelope is cut short or broken. */
 function faultstringOf(text: string): string | null {
   try {
     const fault = faultOf(soapBody(text, 'fault'));
@@ -184,6 +181,35 @@ function faultstringOf(text: string): string | null {
   if (open === undefined) return null;
   const decoded = (parser.parse(`<f>${open.replace(/&[^;]*$/, '')}</f>`) as { f?: unknown }).f;
   return typeof decoded === 'string' && decoded.length > 0 ? decoded : null;
+}
+
+/**
+ * A failed answer read as the SOAP 1.1 binding defines it: a Client fault (the request is wrong) is
+ * permanent, a Server fault (the bureau failed) is retried — whatever the HTTP status a strict or a
+ * sloppy stack sends it with — and either way the bureau's faultstring is the reason.
+ */
+export function classifyFault(
+  status: number,
+  text: string,
+): { kind: 'transient' | 'permanent'; reason: string } | null {
+  let fault: SoapFault | null = null;
+  try {
+    fault = faultOf(soapBody(text, 'fault'));
+  } catch {
+    // not a readable envelope: the faultstring may still be found in the text below
+  }
+  const code =
+    fault?.code ?? /<(?:[\w.-]+:)?faultcode(?:\s[^>]*)?>(?:[\w.-]+:)?([^<]*)/.exec(text)?.[1] ?? null;
+  const reason = fault?.message ?? faultstringOf(text);
+  if (!code && !reason) return null;
+  const kind = code
+    ? code.startsWith('Server')
+      ? 'transient'
+      : 'permanent'
+    : status >= 500
+      ? 'transient'
+      : 'permanent';
+  return { kind, reason: reason ?? `SOAP fault ${code}` };
 }
 
 /**
@@ -201,6 +227,7 @@ export class PublicSecurityClient {
       baseUrl: options.baseUrl,
       recorder: options.recorder,
       ...(options.resilience ? { resilience: options.resilience } : {}),
+      classify: classifyFault,
     });
   }
 
@@ -211,28 +238,19 @@ export class PublicSecurityClient {
     schema: z.ZodType<T>,
     caseNumber: string | null = null,
   ): Promise<T> {
-    let text: string;
-    try {
-      const response = await this.http.send({
-        operation: recordAs,
-        method: 'POST',
-        path: APPROVAL_PATH,
-        headers: {
-          'content-type': 'text/xml; charset=utf-8',
-          soapaction: `"${APPROVAL_NS}/${operation}"`,
-          accept: 'text/xml',
-        },
-        body: envelope(operation, fields),
-        caseNumber,
-      });
-      text = response.text;
-    } catch (error) {
-      if (error instanceof DepartmentError && error.kind === 'permanent') {
-        const faultstring = faultstringOf(error.reason);
-        if (faultstring) throw new DepartmentError(DEPARTMENT, 'permanent', faultstring, error.status);
-      }
-      throw error;
-    }
+    const response = await this.http.send({
+      operation: recordAs,
+      method: 'POST',
+      path: APPROVAL_PATH,
+      headers: {
+        'content-type': 'text/xml; charset=utf-8',
+        soapaction: `"${APPROVAL_NS}/${operation}"`,
+        accept: 'text/xml',
+      },
+      body: envelope(operation, fields),
+      caseNumber,
+    });
+    const text = response.text;
     const body = soapBody(text, operation);
     const fault = faultOf(body);
     if (fault) {

@@ -214,7 +214,15 @@ describe('public security: SOAP client against the simulated bureau', () => {
       try {
         const pkg = packageFor();
         const error = await failureOf(adapterFor(simulator, calls).submit(pkg));
-        expect(error).toMatchObject({ kind: 'transient', department: 'public_security' });
+        // The bureau's own faultstring is the reason, not just the HTTP status.
+        expect(error).toMatchObject({
+          kind: 'transient',
+          department: 'public_security',
+          reason:
+            'serverFault' in fault
+              ? expect.stringMatching(/ORA-12170/)
+              : expect.stringMatching(/服务暂不可用/),
+        });
         expect(calls.map((c) => [c.outcome, c.status, c.attempt])).toEqual(
           [1, 2, 3].map((attempt) => ['transient', 'serverFault' in fault ? 500 : 503, attempt]),
         );
