@@ -14,6 +14,25 @@ describe('building the adapters', () => {
     expect(problems).toContain('TAX_BASE_URL: the URL of the tax system is required');
   });
 
+  it('refuses the development credentials against a real department system, naming each variable', async () => {
+    const real = {
+      TAX_BASE_URL: 'https://tax.example.gov.cn',
+      POST_BASE_URL: 'https://ems.example.cn',
+      PROVINCIAL_BASE_URL: 'https://zwfw.example.gov.cn',
+      PUBLIC_SECURITY_BASE_URL: 'https://gaj.example.gov.cn',
+    };
+    const error = await buildAdapters(real, deps, { simulate: false }).catch((e: unknown) => e);
+    const problems = (error as AdapterConfigError).problems.map((p) => p.split(':')[0]);
+    for (const variable of [
+      'TAX_CLIENT_SECRET',
+      'POST_API_KEY',
+      'POST_CALLBACK_SECRET',
+      'PROVINCIAL_TOKEN',
+      'PUBLIC_SECURITY_CALLBACK_SECRET',
+    ])
+      expect(problems).toContain(variable);
+  });
+
   it('starts a simulator for each department without a URL, and closes them', async () => {
     const built = await buildAdapters({}, deps, { simulate: true });
     try {
