@@ -14,8 +14,9 @@ describe('building the adapters', () => {
     expect(problems).toContain('TAX_BASE_URL: the URL of the tax system is required');
   });
 
-  it('refuses the development credentials against a real department system, naming each variable', async () => {
+  it('refuses the development credentials in production, naming each variable', async () => {
     const real = {
+      NODE_ENV: 'production',
       TAX_BASE_URL: 'https://tax.example.gov.cn',
       POST_BASE_URL: 'https://ems.example.cn',
       PROVINCIAL_BASE_URL: 'https://zwfw.example.gov.cn',

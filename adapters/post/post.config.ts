@@ -4,6 +4,8 @@ import { refuseDevelopmentCredentials } from '../kit/config-rules.ts';
 /** The post adapter's settings (POST_*), parsed once where the registry is built. */
 export const postConfigSchema = z
   .object({
+    /** Read only to refuse development credentials in production. */
+    NODE_ENV: z.string().optional(),
     POST_BASE_URL: z.url({ error: 'must be the http(s) URL of the EMS system' }).optional(),
     // Dev defaults are shared with the simulator so the all-in-one start needs no settings.
     POST_API_KEY: z.string().min(1).default('post-simulator-api-key'),
@@ -13,7 +15,7 @@ export const postConfigSchema = z
     POST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   })
   .superRefine(
-    refuseDevelopmentCredentials('POST_BASE_URL', {
+    refuseDevelopmentCredentials({
       POST_API_KEY: 'post-simulator-api-key',
       POST_CALLBACK_SECRET: 'post-simulator-callback-secret',
     }),
