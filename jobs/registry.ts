@@ -6,6 +6,7 @@ import { recordOnPlatform } from './record-on-platform.job.ts';
 import { refuseResult } from './refuse-result.job.ts';
 import { reportDelivery } from './report-delivery.job.ts';
 import { shipResult } from './ship-result.job.ts';
+import { supplyMaterials } from './supply-materials.job.ts';
 import { syncDecisions } from './sync-decisions.job.ts';
 import { transferMaterials } from './transfer-materials.job.ts';
 import { watchCommitments } from './watch-commitments.job.ts';
@@ -14,6 +15,7 @@ import { watchDeadlines } from './watch-deadlines.job.ts';
 /** Every job the workers run; each is one file beside this one (name, payload schema, processor). */
 export const jobDefinitions: JobDefinition<unknown>[] = [
   transferMaterials as JobDefinition<unknown>,
+  supplyMaterials as JobDefinition<unknown>,
   syncDecisions as JobDefinition<unknown>,
   applyCallbacks as JobDefinition<unknown>,
   refuseResult as JobDefinition<unknown>,

@@ -72,9 +72,10 @@ describe('material uploads', () => {
     expect(await forkEm(hub.db.orm).count(Blob)).toBe(blobsBefore);
   });
 
-  it('needs a clerk or applicant token', async () => {
+  it('needs a clerk, applicant or department reviewer token (a receiver uploads the signature of a handover)', async () => {
     expect((await upload(PDF, 'scan.pdf', null)).status).toBe(401);
     expect((await upload(PDF, 'scan.pdf', await hub.token('consumer'))).status).toBe(403);
+    expect((await upload(PNG, 'signature.png', await hub.token('department_reviewer'))).status).toBe(201);
   });
 
   it('lets a case refer to an uploaded file as an electronic material', async () => {

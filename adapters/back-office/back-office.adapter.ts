@@ -20,6 +20,9 @@ export function createBackOfficeAdapter(deps: AdapterDeps): DepartmentAdapter {
       return { departmentRef: taskId, status: created ? 'received' : 'duplicate' };
     },
     pullDecisions: (cursor) => required().decisionsSince(cursor),
+    supplements: {
+      supplyMaterials: (ref, materials, key) => required().supplyMaterials(ref.departmentRef, materials, key),
+    },
     results: {
       refuseResult: (ref, reasons) => required().refuseResult(ref.departmentRef, reasons),
       reportDelivery: (ref, report) => required().recordDelivery(ref.departmentRef, report),

@@ -86,6 +86,15 @@ export interface ResultFeedback {
   reportDelivery(ref: ApplicationRef, report: DeliveryReport): Promise<void>;
 }
 
+/**
+ * Materials the applicant supplied after acceptance (the owed materials of a deficiency-tolerant
+ * case, 容缺补交), for an application the department already holds: the department adds them to it and
+ * confirms its simulated approval. Idempotent per key: the same supplement twice is added once.
+ */
+export interface MaterialSupplements {
+  supplyMaterials(ref: ApplicationRef, materials: PackageMaterial[], idempotencyKey: string): Promise<void>;
+}
+
 /** A result to carry to an applicant (R-D4). The phone and address are personal data: never logged. */
 export interface Shipment {
   caseNumber: string;
@@ -167,6 +176,8 @@ export interface BackOfficeStore {
   refuseResult(taskId: string, reasons: string[]): Promise<void>;
   /** How the task's result was delivered. */
   recordDelivery(taskId: string, report: DeliveryReport): Promise<void>;
+  /** Materials supplied after acceptance, added to the task once per key. */
+  supplyMaterials(taskId: string, materials: PackageMaterial[], idempotencyKey: string): Promise<void>;
 }
 
 export interface AdapterDeps {
@@ -232,6 +243,8 @@ export interface DepartmentAdapter {
   platform?: PlatformRecorder;
   /** Departments that issue results: how the window refuses one back and reports its delivery. */
   results?: ResultFeedback;
+  /** Departments that take materials supplied after acceptance (容缺补交). */
+  supplements?: MaterialSupplements;
   /** The SMS gateway applicants are notified through. */
   sms?: SmsGateway;
   /** The postal service results are sent through. */
@@ -283,6 +296,8 @@ export interface RunningSimulator {
    * the hub's terms — one entry per application however often it was told.
    */
   feedback?(): SimulatorFeedback;
+  /** Simulators of departments that take supplements: the materials added per application, once per key. */
+  supplements?(): { departmentRef: string; idempotencyKey: string; materialCodes: string[] }[];
   close(): Promise<void>;
 }
 

@@ -48,6 +48,9 @@ export async function concludeIfDecided(tx: HubEntityManager, hallCase: Case): P
     return false;
   }
   if (hallCase.status !== 'accepted') return false;
+  // A deficiency-tolerant case's decisions were simulated approvals: they stand once every department
+  // holds the owed materials too (R-B4).
+  if (hallCase.commitment && tasks.some((t) => !t.supplementedAt)) return false;
   const decided = needed.flatMap((code) => tasks.filter((t) => t.departmentCode === code && isDecided(t)));
   const approved = decided.every((t) => t.status === 'approved');
   const to = approved ? 'approved' : 'denied';

@@ -11,7 +11,6 @@ import { checkIdentity } from '../identity/identity.ts';
 import type { HubEntityManager } from '../orm.ts';
 import { requireRole } from './case-access.ts';
 import { changeCase } from './case-change.ts';
-import { concludeIfDecided } from './case-conclusion.ts';
 import { emitOutbox, recordEvent } from './case-events.ts';
 import { nextCaseNumber } from './case-numbers.ts';
 import { closeSuspension, materialCheckOf } from './case-view.ts';
@@ -309,7 +308,6 @@ export async function presentMaterials(
       if (stillOwed.length === 0) {
         hallCase.status = 'accepted';
         closeSuspension(hallCase, 'deficiency_commitment', today);
-        // The simulated approval becomes the decision once nothing is owed (R-B4).
         settled = true;
       }
     }
@@ -324,8 +322,15 @@ export async function presentMaterials(
         to: hallCase.status,
       });
     }
+    // The owed materials go on to every department that holds the case (`supply-materials`); the
+    // simulated approval becomes the decision once they all have them (R-B4).
+    if (settled) {
+      emitOutbox(tx, 'case.materials_supplied', hallCase.id, {
+        caseNumber: hallCase.number,
+        materialCodes: hallCase.commitment!.materialCodes,
+      });
+    }
     await tx.flush();
-    if (settled) await concludeIfDecided(tx, hallCase);
     return hallCase;
   });
 }

@@ -120,6 +120,9 @@ export async function pendingTransfers(em: HubEntityManager, caseId: string): Pr
     !hallCase.acceptedOn
   )
     return [];
+  // An immediate item is decided at the window by the department's chief representative (R-C1):
+  // its department receives no package to decide again.
+  if (hallCase.item.kind === 'immediate') return [];
   const tasks = await em.find(CaseDepartmentTask, { case: hallCase });
   const order = hallCase.item.departments.getItems().map((d) => d.code);
   const { routing, stageLimits } = hallCase.itemVersion;
@@ -171,6 +174,8 @@ export async function recordTransfer(
       position: transfer.position,
       dueOn,
       paperCount: paper,
+      // Owed materials (容缺) follow when they arrive; a package sent with nothing owed is complete.
+      supplementedAt: hallCase.status === 'accepted_with_deficiency' ? null : handedOverAt,
     });
     recordEvent(tx, hallCase, SYSTEM_ACTOR, 'handed_over', {
       department: [null, transfer.departmentCode],

@@ -86,6 +86,29 @@ export function createBackOfficeStore(orm: HubOrm) {
       });
     },
 
+    /** Owed materials supplied after acceptance (容缺补交), added to the task once per key. */
+    async supplyMaterials(
+      taskId: string,
+      materials: { code: string; name: string; medium: string; copies: number; sha256: string | null }[],
+      idempotencyKey: string,
+    ): Promise<void> {
+      await forkEm(orm).transactional(async (tx) => {
+        const task = await tx.findOneOrFail(DepartmentTask, { id: taskId });
+        if (task.materials.some((m) => m.supplement === idempotencyKey)) return;
+        task.materials = [
+          ...task.materials,
+          ...materials.map((m) => ({
+            code: m.code,
+            name: m.name,
+            medium: m.medium,
+            copies: m.copies,
+            sha256: m.sha256,
+            supplement: idempotencyKey,
+          })),
+        ];
+      });
+    },
+
     /** How the task's result reached the applicant (R-D5); told once. */
     async recordDelivery(
       taskId: string,

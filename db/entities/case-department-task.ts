@@ -51,6 +51,11 @@ export const CaseDepartmentTaskSchema = defineEntity({
     paperSignedAt: p.datetime().nullable(),
     /** Signature image (uploaded file id) of the department's receiver. */
     paperSignature: p.string().length(64).nullable(),
+    /**
+     * Deficiency-tolerant cases: when the owed materials reached the department (容缺补交); the case
+     * concludes only once every department has them. Set at handover when nothing was owed by then.
+     */
+    supplementedAt: p.datetime().nullable(),
     /** When the department was told how its result was delivered (R-D5). */
     deliveryReportedAt: p.datetime().nullable(),
   },

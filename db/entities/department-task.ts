@@ -25,8 +25,18 @@ export const DepartmentTaskSchema = defineEntity({
     acceptedOn: p.string().length(10),
     /** The applicant's name as on the case; identity numbers stay on the case. */
     applicantName: p.string(),
+    /** Handed over with the task; `supplement` marks owed materials supplied later (容缺补交), by key. */
     materials:
-      p.json<{ code: string; name: string; medium: string; copies: number; sha256: string | null }[]>(),
+      p.json<
+        {
+          code: string;
+          name: string;
+          medium: string;
+          copies: number;
+          sha256: string | null;
+          supplement?: string;
+        }[]
+      >(),
     status: p.enum(TASK_STATUSES),
     reasons: p.json<string[]>(),
     resultName: p.string().nullable(),
