@@ -3,6 +3,16 @@ import { forkEm, type HubOrm } from '../db/orm.ts';
 import type { JobDefinition, OutboxPayload } from './job-definition.ts';
 import type { HubQueues } from './queues.ts';
 
+const ENQUEUE_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Moves outbox events to the queues: rows are claimed with `FOR UPDATE SKIP LOCKED` (several relays
  * share the work, none takes a row another holds), each consuming job is added with a job id derived
@@ -15,6 +25,9 @@ export async function relayOutboxOnce(
   definitions: readonly JobDefinition<unknown>[],
   batch = 100,
 ): Promise<number> {
+  // Without Redis the rows stay where they are, unclaimed: no transaction is left holding them while
+  // an enqueue waits for a reconnect.
+  if (!(await queues.connected())) throw new Error('Redis does not answer; outbox events stay unpublished');
   const routes = new Map<string, JobDefinition<unknown>[]>();
   for (const d of definitions)
     for (const topic of d.topics ?? []) routes.set(topic, [...(routes.get(topic) ?? []), d]);
@@ -27,9 +40,13 @@ export async function relayOutboxOnce(
       const outboxId = Number(row.id);
       for (const definition of routes.get(row.topic) ?? []) {
         const payload: OutboxPayload = { outboxId, caseId: row.case_id ?? '', topic: row.topic };
-        await queues.enqueue(definition, payload, {
-          jobId: `${definition.name}-o${outboxId}`,
-        });
+        // Bounded: Redis going away mid-batch rolls the batch back (rows unlocked, relayed again later;
+        // an enqueue that still lands later is the same job id, kept once).
+        await withTimeout(
+          queues.enqueue(definition, payload, { jobId: `${definition.name}-o${outboxId}` }),
+          ENQUEUE_TIMEOUT_MS,
+          'enqueueing an outbox event',
+        );
       }
     }
     if (rows.length > 0) {

@@ -27,6 +27,26 @@ export class HubQueues {
     return this.#prefix;
   }
 
+  /**
+   * Whether Redis answers, waiting up to `ms` for a connection being (re)established. A command sent
+   * without one would wait in the client until Redis is back.
+   */
+  async connected(ms = 1000): Promise<boolean> {
+    const connection = this.#connection;
+    if (connection.status === 'ready') return true;
+    if (connection.status === 'end' || connection.status === 'close') return false;
+    return new Promise((resolve) => {
+      const done = (ready: boolean) => {
+        clearTimeout(timer);
+        connection.off('ready', onReady);
+        resolve(ready);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(connection.status === 'ready'), ms);
+      connection.once('ready', onReady);
+    });
+  }
+
   queue(name: string): Queue {
     let queue = this.#queues.get(name);
     if (!queue) {

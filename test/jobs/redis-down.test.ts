@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../adapters/kit/logger.ts';
 import { OutboxEvent } from '../../db/entities/outbox-event.ts';
 import { forkEm } from '../../db/orm.ts';
-import { relayOutboxOnce } from '../../jobs/outbox-relay.ts';
+import { relayOutboxOnce, startOutboxRelay } from '../../jobs/outbox-relay.ts';
 import { HubQueues } from '../../jobs/queues.ts';
 import { createRedisConnection } from '../../jobs/redis.ts';
 import { jobDefinitions } from '../../jobs/registry.ts';
@@ -59,6 +60,26 @@ describe('Redis down: the front desk keeps working and nothing is lost', () => {
     dead.disconnect();
     const pending = await forkEm(hub.db.orm).find(OutboxEvent, { caseId: c.id, publishedAt: null });
     expect(pending.map((e) => e.topic)).toEqual(['case.registered', 'case.accepted']);
+
+    // A running relay whose Redis keeps reconnecting claims nothing, holds no row, and stops when asked.
+    const reconnecting = createRedisConnection(`redis://127.0.0.1:${deadPort}`);
+    reconnecting.on('error', () => {});
+    const relay = startOutboxRelay(
+      hub.db.orm,
+      new HubQueues(reconnecting, 'dead'),
+      jobDefinitions,
+      createLogger('silent'),
+      { idleMs: 50 },
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    const unlocked = await forkEm(hub.db.orm).transactional((tx) =>
+      tx.execute<{ id: string }[]>(
+        `select id from outbox_event where published_at is null for update nowait`,
+      ),
+    );
+    expect(unlocked.length).toBe(2);
+    await relay.stop();
+    reconnecting.disconnect();
 
     // Redis is back: the same events go out, once.
     const redis = createRedisConnection(TEST_REDIS_URL);
