@@ -5,6 +5,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import { MikroORM as PostgreSqlMikroORM } from '@mikro-orm/postgresql';
 import type { SqlEntityManager } from '@mikro-orm/sql';
+import type pg from 'pg';
 import { entities } from './entities/index.ts';
 
 export interface DatabaseSettings {
@@ -64,11 +65,46 @@ export function describeDatabase(settings: DatabaseSettings): string {
 export async function connectDatabase(settings: DatabaseSettings): Promise<HubOrm> {
   const options = baseOptions(settings);
   if (settings.url) {
-    return PostgreSqlMikroORM.init({ ...options, clientUrl: settings.url } as Options);
+    const orm = await PostgreSqlMikroORM.init({ ...options, clientUrl: settings.url } as Options);
+    const connection = orm.driver.getConnection() as unknown as { getNativeClient(): Promise<pg.Pool> };
+    releaseClientsThatLoseTheirServer(await connection.getNativeClient());
+    return orm;
   }
   // PGlite needs the cluster's parent folder to exist; it does not create it.
   mkdirSync(path.resolve(settings.dataDir), { recursive: true });
   return PgliteMikroORM.init({ ...options, dbName: path.resolve(settings.dataDir, 'pglite') } as Options);
+}
+
+/** pg-pool's own bookkeeping, read to tell a checked-out client from an idle one. */
+interface PoolInternals {
+  _clients: pg.PoolClient[];
+  _idle: { client: pg.PoolClient }[];
+}
+
+/**
+ * When the server connection of an open transaction dies (a restart, a failover, a terminated
+ * backend), its rollback fails, and the driver gives a transaction's client back to the pool only
+ * after a rollback that succeeded: each such client would stay checked out for good, and after as
+ * many as the pool holds, every database call would wait forever. A client that loses its server
+ * while checked out is therefore given back as broken (the pool discards it) once the failing
+ * transaction has had its moment to do so itself.
+ */
+function releaseClientsThatLoseTheirServer(pool: pg.Pool): void {
+  const internals = pool as unknown as PoolInternals;
+  pool.on('connect', (client) => {
+    client.once('end', () => {
+      setTimeout(() => {
+        const checkedOut =
+          internals._clients.includes(client) && !internals._idle.some((i) => i.client === client);
+        if (!checkedOut) return;
+        try {
+          client.release(new Error('the database server ended this connection'));
+        } catch {
+          // released meanwhile by its holder
+        }
+      }, 1000).unref();
+    });
+  });
 }
 
 /** Applies every pending migration; migrations are the only way the schema changes. */

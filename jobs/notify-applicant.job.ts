@@ -52,7 +52,8 @@ export const notifyApplicant = defineJob({
         gatewayRef = sent.messageId;
       } catch (error) {
         // A number the gateway refuses will not become valid by retrying: a clerk corrects it.
-        if (error instanceof DepartmentError && !error.retryable) throw new UnrecoverableError(error.message);
+        if (error instanceof DepartmentError && error.kind === 'permanent')
+          throw new UnrecoverableError(error.message);
         throw error;
       }
     }

@@ -1,6 +1,7 @@
 import type { Logger } from '../adapters/kit/logger.ts';
+import { insertDeadLetter } from '../db/departments/dead-letters.ts';
 import { forkEm, type HubOrm } from '../db/orm.ts';
-import type { JobDefinition, OutboxPayload } from './job-definition.ts';
+import type { JobDefinition } from './job-definition.ts';
 import type { HubQueues } from './queues.ts';
 
 const ENQUEUE_TIMEOUT_MS = 5000;
@@ -39,11 +40,26 @@ export async function relayOutboxOnce(
     for (const row of rows) {
       const outboxId = Number(row.id);
       for (const definition of routes.get(row.topic) ?? []) {
-        const payload: OutboxPayload = { outboxId, caseId: row.case_id ?? '', topic: row.topic };
+        // Events about a case carry its id; others (a certificate's) carry null, which only their jobs admit.
+        const payload = { outboxId, caseId: row.case_id, topic: row.topic };
+        const jobId = `${definition.name}-o${outboxId}`;
+        const admitted = definition.payload.safeParse(payload);
+        if (!admitted.success) {
+          // One event its job cannot take must not hold up the rest: it is kept for the supervisors.
+          await insertDeadLetter(tx, {
+            queue: definition.queue,
+            jobName: definition.name,
+            jobId,
+            payload,
+            reason: `the outbox event does not fit the job's payload: ${admitted.error.message}`,
+            attempts: 0,
+          });
+          continue;
+        }
         // Bounded: Redis going away mid-batch rolls the batch back (rows unlocked, relayed again later;
         // an enqueue that still lands later is the same job id, kept once).
         await withTimeout(
-          queues.enqueue(definition, payload, { jobId: `${definition.name}-o${outboxId}` }),
+          queues.enqueue(definition, payload, { jobId }),
           ENQUEUE_TIMEOUT_MS,
           'enqueueing an outbox event',
         );

@@ -49,7 +49,7 @@ export const recordOnPlatform = defineJob({
         decidedAt: (lastDocument?.issuedAt ?? new Date()).toISOString(),
       });
     } catch (error) {
-      if (error instanceof DepartmentError && !error.retryable) {
+      if (error instanceof DepartmentError && error.kind === 'permanent') {
         throw new UnrecoverableError(`the provincial platform refused the record: ${error.reason}`);
       }
       throw error;

@@ -37,7 +37,8 @@ export const refuseResult = defineJob({
           refusal.reasons,
         );
       } catch (error) {
-        if (error instanceof DepartmentError && !error.retryable) throw new UnrecoverableError(error.message);
+        if (error instanceof DepartmentError && error.kind === 'permanent')
+          throw new UnrecoverableError(error.message);
         throw error;
       }
       await em.fork().transactional(async (tx) => {

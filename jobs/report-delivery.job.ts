@@ -27,7 +27,8 @@ export const reportDelivery = defineJob({
           report,
         );
       } catch (error) {
-        if (error instanceof DepartmentError && !error.retryable) throw new UnrecoverableError(error.message);
+        if (error instanceof DepartmentError && error.kind === 'permanent')
+          throw new UnrecoverableError(error.message);
         throw error;
       }
       await recordDeliveryReported(em.fork(), task.id);

@@ -37,7 +37,8 @@ export const shipResult = defineJob({
       logger.info({ caseNumber: hallCase.number, waybillNo }, 'result handed to the post');
       return { shipped: true, waybillNo };
     } catch (error) {
-      if (error instanceof DepartmentError && !error.retryable) throw new UnrecoverableError(error.message);
+      if (error instanceof DepartmentError && error.kind === 'permanent')
+        throw new UnrecoverableError(error.message);
       throw error;
     }
   },

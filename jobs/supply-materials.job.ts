@@ -30,7 +30,8 @@ export const supplyMaterials = defineJob({
           supplement.idempotencyKey,
         );
       } catch (error) {
-        if (error instanceof DepartmentError && !error.retryable) throw new UnrecoverableError(error.message);
+        if (error instanceof DepartmentError && error.kind === 'permanent')
+          throw new UnrecoverableError(error.message);
         throw error;
       }
       await recordSupplement(em.fork(), supplement);

@@ -36,8 +36,10 @@ export const transferMaterials = defineJob({
           'handed over',
         );
       } catch (error) {
-        // A department's refusal will not change on retry; a failure of its system may.
-        if (error instanceof DepartmentError && !error.retryable) throw new UnrecoverableError(error.message);
+        // A department's refusal will not change on retry; a failure of its system or an unreadable
+        // answer may (sending again is safe: one application per key).
+        if (error instanceof DepartmentError && error.kind === 'permanent')
+          throw new UnrecoverableError(error.message);
         throw error;
       }
     }

@@ -15,8 +15,14 @@ export interface FailedJob {
 
 /** Keeps a job that failed for good (idempotent per job id: a repeated report adds nothing). */
 export async function recordDeadLetter(orm: HubOrm, job: FailedJob): Promise<void> {
-  const caseId = typeof job.payload.caseId === 'string' ? job.payload.caseId : null;
-  await forkEm(orm).execute(
+  await insertDeadLetter(forkEm(orm), job);
+}
+
+/** The same, inside a transaction of the caller's (e.g. the relay's). */
+export async function insertDeadLetter(em: HubEntityManager, job: FailedJob): Promise<void> {
+  const caseId =
+    typeof job.payload.caseId === 'string' && job.payload.caseId !== '' ? job.payload.caseId : null;
+  await em.execute(
     `insert into dead_letter (queue, job_name, job_id, case_id, payload, reason, attempts, failed_at)
      select ?, ?, ?, ?, ?, ?, ?, now()
       where not exists (select 1 from dead_letter where job_id = ? and retried_at is null)`,
