@@ -27,7 +27,7 @@ describe('material uploads', () => {
 
   async function upload(content: Buffer, name: string, token: string | null = clerk, field = 'file') {
     const form = new FormData();
-    form.append(field, new File([content], name));
+    form.append(field, new File([new Uint8Array(content)], name));
     const response = await fetch(`${hub.url}/uploads`, {
       method: 'POST',
       body: form,

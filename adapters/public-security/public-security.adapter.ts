@@ -13,6 +13,7 @@ import {
   toRefuseResult,
   toReportDelivery,
   toSubmitApplication,
+  toSupplyMaterials,
 } from './public-security.mapping.ts';
 
 const SDL = readFileSync(path.join(import.meta.dirname, 'public-security.subschema.graphql'), 'utf8');
@@ -23,6 +24,7 @@ const OPERATIONS = [
   'QueryHouseholdRegistrations',
   'RefuseResult',
   'ReportDelivery',
+  'SupplyMaterials',
 ];
 
 /**
@@ -58,6 +60,11 @@ export function createPublicSecurityAdapter(
       },
       async reportDelivery(ref, report) {
         await client.reportDelivery(toReportDelivery(ref, report));
+      },
+    },
+    supplements: {
+      async supplyMaterials(ref, materials, idempotencyKey) {
+        await client.supplyMaterials(toSupplyMaterials(ref, materials, idempotencyKey));
       },
     },
     callbacks: {

@@ -10,6 +10,7 @@ import type {
   RefuseResultFields,
   ReportDeliveryFields,
   SubmitApplicationFields,
+  SupplyMaterialsFields,
 } from './public-security.mapping.ts';
 
 const DEPARTMENT = 'public_security';
@@ -25,7 +26,8 @@ type SoapOperation =
   | 'GetApplicationStatus'
   | 'QueryHouseholdRegistrations'
   | 'RefuseResult'
-  | 'ReportDelivery';
+  | 'ReportDelivery'
+  | 'SupplyMaterials';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_' });
 /**
@@ -85,6 +87,11 @@ const refuseResultSchema = z.object({
   replayed: flag,
 });
 const reportDeliverySchema = z.object({ applicationId: z.string().min(1), replayed: flag });
+const supplyMaterialsSchema = z.object({
+  applicationId: z.string().min(1),
+  supplementId: z.string().min(1),
+  replayed: flag,
+});
 const householdSchema = z.object({
   registration: z
     .array(
@@ -324,6 +331,22 @@ export class PublicSecurityClient {
       fields.caseRef,
     );
     return { replayed: answer.replayed };
+  }
+
+  /**
+   * SupplyMaterials: materials the applicant owed at acceptance (容缺补交), added to the application
+   * once per idempotency key (a repeat is `replayed`; the key with other materials is a Client fault).
+   */
+  async supplyMaterials(fields: SupplyMaterialsFields): Promise<{ supplementId: string; replayed: boolean }> {
+    const { materials, ...rest } = fields;
+    const answer = await this.#call(
+      'SupplyMaterials',
+      'material-supplement',
+      { ...rest, material: materials },
+      supplyMaterialsSchema,
+      fields.caseRef,
+    );
+    return { supplementId: answer.supplementId, replayed: answer.replayed };
   }
 
   /** Household registrations of a list of citizens: one call per 200 people; those not registered are left out. */

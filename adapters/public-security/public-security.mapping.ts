@@ -5,6 +5,7 @@ import type {
   DepartmentDecision,
   DepartmentEvent,
   DepartmentResult,
+  PackageMaterial,
 } from '../kit/adapter-contract.ts';
 
 /** Pure mappings between the hub's model and the public security bureau's (SOAP fields, callback JSON). */
@@ -20,14 +21,25 @@ export interface SubmitApplicationFields {
   itemName: string;
   acceptedOn: string;
   applicant: { idType: '111' | '001'; idNumber: string; name: string };
-  materials: {
-    code: string;
-    name: string;
-    medium: 'PAPER' | 'ELECTRONIC';
-    copies: number;
-    sha256: string | null;
-    mediaType: string | null;
-  }[];
+  materials: MaterialFields[];
+}
+
+/** A material as the bureau's `Material` type holds it. */
+export interface MaterialFields {
+  code: string;
+  name: string;
+  medium: 'PAPER' | 'ELECTRONIC';
+  copies: number;
+  sha256: string | null;
+  mediaType: string | null;
+}
+
+/** The fields of a SupplyMaterials request: owed materials added to an application (容缺补交). */
+export interface SupplyMaterialsFields {
+  idempotencyKey: string;
+  applicationId: string;
+  caseRef: string;
+  materials: MaterialFields[];
 }
 
 export type ApplicationStatusCode = 'RECEIVED' | 'IN_REVIEW' | 'APPROVED' | 'REJECTED';
@@ -111,14 +123,31 @@ export function toSubmitApplication(pkg: CasePackage): SubmitApplicationFields {
       idNumber: pkg.applicant.idNumber,
       name: pkg.applicant.name,
     },
-    materials: pkg.materials.map((m) => ({
-      code: m.code,
-      name: m.name,
-      medium: m.medium === 'paper' ? 'PAPER' : 'ELECTRONIC',
-      copies: m.copies,
-      sha256: m.sha256,
-      mediaType: m.mediaType,
-    })),
+    materials: pkg.materials.map(toMaterialFields),
+  };
+}
+
+function toMaterialFields(m: PackageMaterial): MaterialFields {
+  return {
+    code: m.code,
+    name: m.name,
+    medium: m.medium === 'paper' ? 'PAPER' : 'ELECTRONIC',
+    copies: m.copies,
+    sha256: m.sha256,
+    mediaType: m.mediaType,
+  };
+}
+
+export function toSupplyMaterials(
+  ref: ApplicationRef,
+  materials: PackageMaterial[],
+  idempotencyKey: string,
+): SupplyMaterialsFields {
+  return {
+    idempotencyKey,
+    applicationId: ref.departmentRef,
+    caseRef: ref.caseNumber,
+    materials: materials.map(toMaterialFields),
   };
 }
 

@@ -12,8 +12,9 @@ import { DEVELOPMENT_CALLBACK_SECRET } from './public-security.config.ts';
  * The public security bureau's approval system (公安局审批业务接口), of our own, for development, the
  * demo and tests: SOAP 1.1 at /ws/approval with its WSDL, submissions keyed by an idempotencyKey
  * element, asynchronous review whose progress and decision are PUSHED to the hub as signed callbacks
- * (Standard Webhooks), household registration look-ups for a list of citizens in one call, and the
- * window's feedback on results: RefuseResult (reviewed again, a new decision pushed) and ReportDelivery.
+ * (Standard Webhooks), household registration look-ups for a list of citizens in one call, the
+ * window's feedback on results: RefuseResult (reviewed again, a new decision pushed) and ReportDelivery,
+ * and SupplyMaterials: materials owed at acceptance (容缺补交), added once per idempotency key.
  *
  * It deliberately shares no code with the adapter's client, so a client bug cannot hide behind it.
  * Client faults (bad input, a refused application) are HTTP 400, Server faults HTTP 500 (503 while
@@ -75,6 +76,18 @@ export interface StoredApplication {
     recipient: 'APPLICANT' | 'AGENT';
     waybillNo: string | null;
   } | null;
+  /** Owed materials the window supplied since acceptance, one entry per idempotency key. */
+  supplements: StoredSupplement[];
+}
+
+/** A SupplyMaterials the bureau applied (容缺补交). */
+export interface StoredSupplement {
+  supplementId: string;
+  applicationId: string;
+  idempotencyKey: string;
+  bodyHash: string;
+  materialCodes: string[];
+  at: string;
 }
 
 /** One delivery attempt of a callback, as the bureau logged it. */
@@ -102,6 +115,7 @@ export interface RunningPublicSecuritySimulator extends RunningSimulator {
   /** Callbacks waiting for a callback URL. */
   pendingCallbacks(): number;
   feedback(): SimulatorFeedback;
+  supplements(): { departmentRef: string; idempotencyKey: string; materialCodes: string[] }[];
 }
 
 export const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -114,6 +128,7 @@ const OPERATIONS = [
   'QueryHouseholdRegistrations',
   'RefuseResult',
   'ReportDelivery',
+  'SupplyMaterials',
 ] as const;
 type Operation = (typeof OPERATIONS)[number];
 const WSDL = readFileSync(path.join(import.meta.dirname, 'public-security.wsdl'), 'utf8');
@@ -277,7 +292,8 @@ const parser = new XMLParser({
   isArray: (_name, jPath) =>
     String(jPath).endsWith('SubmitApplication.material') ||
     String(jPath).endsWith('QueryHouseholdRegistrations.idNumber') ||
-    String(jPath).endsWith('RefuseResult.reason'),
+    String(jPath).endsWith('RefuseResult.reason') ||
+    String(jPath).endsWith('SupplyMaterials.material'),
 });
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_' });
 
@@ -328,6 +344,24 @@ class ClientFault extends Error {
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
+/** What is missing or wrong in a list of `Material` elements: 1 to 100, each complete, no code twice. */
+function materialProblems(materials: unknown): string[] {
+  if (!Array.isArray(materials) || materials.length === 0 || materials.length > 100) return ['material'];
+  const codes = new Set<string>();
+  return materials.flatMap((value: unknown, i) => {
+    const m = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+    const at = `material[${i}]`;
+    const problems: string[] = [];
+    const code = text(m.code);
+    if (!code || codes.has(code)) problems.push(`${at}.code`);
+    if (code) codes.add(code);
+    if (!text(m.name)) problems.push(`${at}.name`);
+    if (m.medium !== 'PAPER' && m.medium !== 'ELECTRONIC') problems.push(`${at}.medium`);
+    if (!/^[1-9]\d{0,3}$/.test(text(m.copies) ?? '')) problems.push(`${at}.copies`);
+    return problems;
+  });
+}
+
 function operationOf(soapAction: string | undefined): Operation | null {
   const action = (soapAction ?? '').replace(/^"|"$/g, '');
   return OPERATIONS.find((op) => action === `${APPROVAL_NAMESPACE}/${op}`) ?? null;
@@ -347,12 +381,14 @@ export async function startPublicSecuritySimulator(
   let callbackUrl: string | null = options.callbackUrl ?? null;
   const byKey = new Map<string, StoredApplication>();
   const byId = new Map<string, StoredApplication>();
+  const supplementsByKey = new Map<string, StoredSupplement>();
   const calls: Record<string, number> = {};
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<AbortController>();
   const outbox: { webhookId: string; events: CallbackEvent[] }[] = [];
   const deliveries: CallbackDelivery[] = [];
   let serial = 0;
+  let supplementSerial = 0;
   let sequence = 0;
   let closed = false;
 
@@ -533,6 +569,7 @@ export async function startPublicSecuritySimulator(
       sequence: ++sequence,
       refusal: null,
       delivery: null,
+      supplements: [],
     };
     byKey.set(key, stored);
     byId.set(stored.applicationId, stored);
@@ -566,7 +603,7 @@ export async function startPublicSecuritySimulator(
     };
   };
 
-  /** The application a RefuseResult or ReportDelivery names, checked against its case reference. */
+  /** The application a RefuseResult, ReportDelivery or SupplyMaterials names, checked against its case reference. */
   const applicationOf = (request: Record<string, unknown>): StoredApplication => {
     const stored = byId.get(text(request.applicationId) ?? '');
     if (!stored) throw new ClientFault('E_NOT_FOUND', '查无此申请');
@@ -621,12 +658,43 @@ export async function startPublicSecuritySimulator(
     return { applicationId: stored.applicationId, replayed: false };
   };
 
+  /**
+   * Owed materials added to the application, whatever its status, once per idempotency key: a repeat
+   * is `replayed`; the key with other materials or for another application is a Client fault.
+   */
+  const supplyMaterials = (request: Record<string, unknown>) => {
+    const stored = applicationOf(request);
+    const key = text(request.idempotencyKey);
+    const invalid = [...(key ? [] : ['idempotencyKey']), ...materialProblems(request.material)];
+    if (invalid.length > 0) throw new ClientFault('E_INVALID', `缺少或错误的必填项：${invalid.join('、')}`);
+    const bodyHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+    const earlier = supplementsByKey.get(key!);
+    if (earlier) {
+      if (earlier.bodyHash !== bodyHash)
+        throw new ClientFault('E_IDEMPOTENCY_CONFLICT', '幂等键已用于另一次材料补交，不能重复使用');
+      return { applicationId: earlier.applicationId, supplementId: earlier.supplementId, replayed: true };
+    }
+    const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+    const supplement: StoredSupplement = {
+      supplementId: `BZ${day}${String(++supplementSerial).padStart(6, '0')}`,
+      applicationId: stored.applicationId,
+      idempotencyKey: key!,
+      bodyHash,
+      materialCodes: (request.material as Record<string, string>[]).map((m) => m.code!),
+      at: new Date().toISOString(),
+    };
+    stored.supplements.push(supplement);
+    supplementsByKey.set(supplement.idempotencyKey, supplement);
+    return { applicationId: stored.applicationId, supplementId: supplement.supplementId, replayed: false };
+  };
+
   const handlers: Record<Operation, (request: Record<string, unknown>) => Record<string, unknown>> = {
     SubmitApplication: submitApplication,
     GetApplicationStatus: getApplicationStatus,
     QueryHouseholdRegistrations: queryHouseholdRegistrations,
     RefuseResult: refuseResult,
     ReportDelivery: reportDelivery,
+    SupplyMaterials: supplyMaterials,
   };
 
   // --- HTTP ----------------------------------------------------------------------------------------
@@ -785,6 +853,14 @@ export async function startPublicSecuritySimulator(
           : [],
       ),
     }),
+    supplements: () =>
+      [...byId.values()].flatMap((a) =>
+        a.supplements.map((s) => ({
+          departmentRef: a.applicationId,
+          idempotencyKey: s.idempotencyKey,
+          materialCodes: [...s.materialCodes],
+        })),
+      ),
     pendingCallbacks: () => outbox.length,
     async close() {
       closed = true;

@@ -13,6 +13,7 @@ import {
   fromRegistration,
   HUB_FIELD_NAMES,
   HUB_TYPE_NAMES,
+  toMaterialInputs,
   toRegistrationInput,
   toResultDelivery,
 } from './real-estate.mapping.ts';
@@ -63,6 +64,16 @@ export function createRealEstateAdapter(
       },
       async reportDelivery(ref, report) {
         await client.reportDelivery(ref.departmentRef, toResultDelivery(report), ref.caseNumber);
+      },
+    },
+    supplements: {
+      async supplyMaterials(ref, materials, idempotencyKey) {
+        await client.supplyMaterials(
+          ref.departmentRef,
+          toMaterialInputs(materials),
+          idempotencyKey,
+          ref.caseNumber,
+        );
       },
     },
     async health(): Promise<AdapterHealth> {

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import type { CallRecorder } from '../kit/adapter-contract.ts';
 import { DepartmentError } from '../kit/department-error.ts';
 import { DepartmentHttp, type HttpResilience, parseJson } from '../kit/department-http.ts';
-import type { RegistrationInput, RegistrationView, ResultDeliveryInput } from './real-estate.mapping.ts';
+import type {
+  MaterialInput,
+  RegistrationInput,
+  RegistrationView,
+  ResultDeliveryInput,
+} from './real-estate.mapping.ts';
 
 const DEPARTMENT = 'real_estate';
 
@@ -61,6 +66,13 @@ const feedbackReceipt = z.object({
 });
 const refusalSchema = z.object({ refuseRegistrationResult: feedbackReceipt });
 const deliverySchema = z.object({ reportResultDelivery: feedbackReceipt });
+const supplementSchema = z.object({
+  supplyRegistrationMaterials: z.object({
+    supplementId: z.string().min(1),
+    registration: z.object({ id: z.string().min(1) }),
+    replayed: z.boolean(),
+  }),
+});
 const pingSchema = z.object({ __typename: z.literal('Query') });
 
 /** The registry's operations the adapter sends (checked against real-estate.department.v2.graphql by a test). */
@@ -76,6 +88,9 @@ export const DOCUMENTS = {
 }`,
   reportDelivery: `mutation ReportResultDelivery($registrationId: ID!, $delivery: ResultDeliveryInput!) {
   reportResultDelivery(registrationId: $registrationId, delivery: $delivery) { replayed registration { id status } }
+}`,
+  supplyMaterials: `mutation SupplyRegistrationMaterials($registrationId: ID!, $materials: [MaterialInput!]!, $idempotencyKey: String!) {
+  supplyRegistrationMaterials(registrationId: $registrationId, materials: $materials, idempotencyKey: $idempotencyKey) { supplementId replayed registration { id } }
 }`,
   ping: 'query Ping { __typename }',
 };
@@ -209,6 +224,28 @@ export class RealEstateClient {
       caseNumber,
     );
     return { replayed: data.reportResultDelivery.replayed };
+  }
+
+  /**
+   * Adds materials owed at acceptance (容缺补交) to a registration, once per idempotency key; the key
+   * with other materials is a CONFLICT (permanent).
+   */
+  async supplyMaterials(
+    registrationId: string,
+    materials: MaterialInput[],
+    idempotencyKey: string,
+    caseNumber: string,
+  ): Promise<{ supplementId: string; replayed: boolean }> {
+    const data = await this.#run(
+      'material-supplement',
+      { query: DOCUMENTS.supplyMaterials, variables: { registrationId, materials, idempotencyKey } },
+      supplementSchema,
+      caseNumber,
+    );
+    return {
+      supplementId: data.supplyRegistrationMaterials.supplementId,
+      replayed: data.supplyRegistrationMaterials.replayed,
+    };
   }
 
   /** The cheapest question the registry answers: proves it is there and speaks GraphQL. */

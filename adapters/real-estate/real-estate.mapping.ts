@@ -1,4 +1,9 @@
-import type { CasePackage, DeliveryReport, DepartmentDecision } from '../kit/adapter-contract.ts';
+import type {
+  CasePackage,
+  DeliveryReport,
+  DepartmentDecision,
+  PackageMaterial,
+} from '../kit/adapter-contract.ts';
 
 /** Pure mappings between the hub's model and the 不动产登记中心's (real-estate.department.v2.graphql). */
 
@@ -14,15 +19,18 @@ export interface RegistrationInput {
   type: RegistrationType;
   acceptedOn: string;
   applicant: { name: string; idType: 'CITIZEN_ID' | 'CREDIT_CODE'; idNumber: string };
-  materials: {
-    code: string;
-    name: string;
-    medium: 'PAPER' | 'ELECTRONIC';
-    copies: number;
-    sha256: string | null;
-    mediaType: string | null;
-  }[];
+  materials: MaterialInput[];
   unitNumber: string | null;
+}
+
+/** The registry's `MaterialInput`: a material handed in with an application or supplied later. */
+export interface MaterialInput {
+  code: string;
+  name: string;
+  medium: 'PAPER' | 'ELECTRONIC';
+  copies: number;
+  sha256: string | null;
+  mediaType: string | null;
 }
 
 /** The fields of the registry's `Registration` the adapter reads for decisions. */
@@ -79,17 +87,22 @@ export function toRegistrationInput(pkg: CasePackage): RegistrationInput {
       idType: pkg.applicant.idType === 'citizen_id' ? 'CITIZEN_ID' : 'CREDIT_CODE',
       idNumber: pkg.applicant.idNumber,
     },
-    materials: pkg.materials.map((m) => ({
-      code: m.code,
-      name: m.name,
-      medium: m.medium === 'paper' ? 'PAPER' : 'ELECTRONIC',
-      copies: m.copies,
-      sha256: m.sha256,
-      mediaType: m.mediaType,
-    })),
+    materials: toMaterialInputs(pkg.materials),
     // The hall does not record the 不动产单元号 yet; the registry then finds the property by its 权利人.
     unitNumber: null,
   };
+}
+
+/** Materials in the registry's terms, for a submission or a supplement (容缺补交). */
+export function toMaterialInputs(materials: PackageMaterial[]): MaterialInput[] {
+  return materials.map((m) => ({
+    code: m.code,
+    name: m.name,
+    medium: m.medium === 'paper' ? 'PAPER' : 'ELECTRONIC',
+    copies: m.copies,
+    sha256: m.sha256,
+    mediaType: m.mediaType,
+  }));
 }
 
 export function fromRegistration(view: RegistrationView): DepartmentDecision {

@@ -93,6 +93,18 @@ export interface StoredRegistration {
     recipient: DeliveryRecipient;
     waybillNo: string | null;
   } | null;
+  /** Owed materials the hall supplied since acceptance (容缺补交), one entry per idempotency key. */
+  supplements: StoredSupplement[];
+}
+
+/** Materials supplied after acceptance, as the registry filed them (补正收件). */
+export interface StoredSupplement {
+  supplementId: string;
+  registrationId: string;
+  idempotencyKey: string;
+  inputHash: string;
+  materialCodes: string[];
+  receivedAt: string;
 }
 
 export interface RunningRealEstateSimulator extends RunningSimulator {
@@ -101,6 +113,17 @@ export interface RunningRealEstateSimulator extends RunningSimulator {
   /** Registrations held, one per idempotency key. */
   registrations(): StoredRegistration[];
   feedback(): SimulatorFeedback;
+  supplements(): { departmentRef: string; idempotencyKey: string; materialCodes: string[] }[];
+}
+
+/** The registry's `MaterialInput`, as GraphQL coerced it. */
+interface MaterialArgs {
+  code: string;
+  name: string;
+  medium: string;
+  copies: number;
+  sha256?: string | null;
+  mediaType?: string | null;
 }
 
 interface SubmitArgs {
@@ -111,14 +134,7 @@ interface SubmitArgs {
     type: RegistrationType;
     acceptedOn: string;
     applicant: { name: string; idType: IdType; idNumber: string };
-    materials: {
-      code: string;
-      name: string;
-      medium: string;
-      copies: number;
-      sha256?: string | null;
-      mediaType?: string | null;
-    }[];
+    materials: MaterialArgs[];
     unitNumber?: string | null;
   };
   idempotencyKey: string;
@@ -168,8 +184,9 @@ function someoneElse(applicant: Party): Party {
  * A 不动产登记中心 registration system of our own, for development, the demo and tests: its own GraphQL
  * API (real-estate.department.v2.graphql, served as it is) over POST /graphql, its own identifiers
  * (登记业务号, 不动产单元号, 不动产权证书号), submissions applied once per idempotency key, and an
- * asynchronous review whose results are pulled with `registrationsChangedSince`, and the hall's
- * feedback on results: a refused result is voided and decided again; a delivery report is kept.
+ * asynchronous review whose results are pulled with `registrationsChangedSince`, the hall's
+ * feedback on results (a refused result is voided and decided again; a delivery report is kept), and
+ * materials the hall supplies after acceptance (容缺补交), filed once per idempotency key.
  *
  * HTTP status follows the registry's documented rules (see the SDL's schema description): requests it
  * cannot run and applications it refuses as invalid are HTTP 400 with a GraphQL errors body — unlike a
@@ -187,10 +204,12 @@ export async function startRealEstateSimulator(
   const byKey = new Map<string, StoredRegistration>();
   const byId = new Map<string, StoredRegistration>();
   const latestByCase = new Map<string, StoredRegistration>();
+  const supplementsByKey = new Map<string, StoredSupplement>();
   const calls: Record<string, number> = {};
   const timers = new Set<NodeJS.Timeout>();
   let sequence = 0;
   let serial = 0;
+  let supplementSerial = 0;
   let titleSerial = 12_000;
   let proofSerial = 3000;
   let inquirySerial = 0;
@@ -428,6 +447,7 @@ export async function startRealEstateSimulator(
       sequence: ++sequence,
       refusal: null,
       delivery: null,
+      supplements: [],
     };
     byKey.set(idempotencyKey, stored);
     byId.set(stored.id, stored);
@@ -505,6 +525,69 @@ export async function startRealEstateSimulator(
     return { registration: registrationView(r), replayed: false };
   }
 
+  function supplementReceipt(s: StoredSupplement, replayed: boolean) {
+    return {
+      supplementId: s.supplementId,
+      registration: registrationView(byId.get(s.registrationId)!),
+      materialCodes: [...s.materialCodes],
+      replayed,
+    };
+  }
+
+  /**
+   * The hall supplies materials owed at acceptance (容缺补交): filed with the registration whatever its
+   * status, once per idempotency key; the key with other materials or for another registration is a CONFLICT.
+   */
+  function supplyRegistrationMaterials({
+    registrationId,
+    materials,
+    idempotencyKey,
+  }: {
+    registrationId: string;
+    materials: MaterialArgs[];
+    idempotencyKey: string;
+  }) {
+    const r = registrationFor(registrationId);
+    const problems: string[] = [];
+    if (!idempotencyKey.trim() || idempotencyKey.length > 200) problems.push('idempotencyKey');
+    if (materials.length === 0 || materials.length > 100) problems.push('materials');
+    const codes = materials.map((m) => m.code);
+    materials.forEach((m, i) => {
+      if (!m.code.trim() || codes.indexOf(m.code) !== i) problems.push(`materials[${i}].code`);
+      if (!m.name.trim()) problems.push(`materials[${i}].name`);
+      if (m.copies < 1) problems.push(`materials[${i}].copies`);
+    });
+    if (problems.length > 0) throw badInput(`补交材料不完整或格式不正确：${problems.join('、')}`);
+    // Canonical form, as for submissions: an omitted optional field and an explicit null are the same.
+    const canonical = {
+      registrationId: r.id,
+      materials: materials.map((m) => ({ ...m, sha256: m.sha256 ?? null, mediaType: m.mediaType ?? null })),
+    };
+    const inputHash = createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+    const earlier = supplementsByKey.get(idempotencyKey);
+    if (earlier) {
+      if (earlier.inputHash !== inputHash) {
+        throw new GraphQLError(
+          '该幂等键已用于另一次材料补交 (idempotency key already used for different materials)',
+          { extensions: { code: 'CONFLICT' } },
+        );
+      }
+      return supplementReceipt(earlier, true);
+    }
+    const now = new Date();
+    const supplement: StoredSupplement = {
+      supplementId: `BZ${chinaDay(now).replaceAll('-', '')}${pad(++supplementSerial, 6)}`,
+      registrationId: r.id,
+      idempotencyKey,
+      inputHash,
+      materialCodes: codes,
+      receivedAt: now.toISOString(),
+    };
+    r.supplements.push(supplement);
+    supplementsByKey.set(idempotencyKey, supplement);
+    return supplementReceipt(supplement, false);
+  }
+
   const rootValue = {
     property: ({ certificateNumber }: { certificateNumber: string }) => {
       const unit = byCertificate.get(certificateNumber);
@@ -544,6 +627,7 @@ export async function startRealEstateSimulator(
     submitRegistration,
     refuseRegistrationResult,
     reportResultDelivery,
+    supplyRegistrationMaterials,
   };
 
   /** Counts a request per root field, e.g. `query registrationsByCaseRefs`, so tests can see batching. */
@@ -652,6 +736,14 @@ export async function startRealEstateSimulator(
           : [],
       ),
     }),
+    supplements: () =>
+      [...byId.values()].flatMap((r) =>
+        r.supplements.map((s) => ({
+          departmentRef: r.id,
+          idempotencyKey: s.idempotencyKey,
+          materialCodes: [...s.materialCodes],
+        })),
+      ),
     async close() {
       for (const t of timers) clearTimeout(t);
       await listening.close();

@@ -10,6 +10,7 @@ import {
   fromTaxDecision,
   toTaxApplication,
   toTaxDeliveryReport,
+  toTaxMaterialSupplement,
   toTaxpayerStatus,
   toTaxResultRefusal,
 } from './tax.mapping.ts';
@@ -60,6 +61,16 @@ export function createTaxAdapter(
           ref.departmentRef,
           toTaxDeliveryReport(ref, report),
           `${ref.idempotencyKey}:delivery`,
+        );
+      },
+    },
+    // The caller's key is the bureau's Idempotency-Key: each supplement of a task has its own.
+    supplements: {
+      async supplyMaterials(ref, materials, idempotencyKey) {
+        await client.supplyMaterials(
+          ref.departmentRef,
+          toTaxMaterialSupplement(ref, materials),
+          idempotencyKey,
         );
       },
     },

@@ -11,6 +11,7 @@ import type {
   TaxApplication,
   TaxDecisionView,
   TaxDeliveryReport,
+  TaxMaterialSupplement,
   TaxpayerRecord,
   TaxResultRefusal,
 } from './tax.mapping.ts';
@@ -35,6 +36,8 @@ const decisionSchema = z.object({
 const decisionsSchema = z.object({ decisions: z.array(decisionSchema), next: z.string() });
 /** The bureau's answer to a result refusal or a delivery report (a repeat answers the first again). */
 const feedbackSchema = z.object({ applicationId: z.string().min(1), status: z.string() });
+/** The bureau's answer to a supplement of materials (a repeat of the key answers the first again). */
+const supplementSchema = z.object({ applicationId: z.string().min(1), supplementId: z.string().min(1) });
 const lookupSchema = z.object({
   results: z.array(
     z.object({
@@ -164,6 +167,26 @@ export class TaxClient {
       caseNumber: report.caseRef,
     });
     return parseJson('tax', text, feedbackSchema, 'delivery report');
+  }
+
+  /**
+   * Adds materials the taxpayer owed at acceptance (容缺补交) to an application the bureau holds.
+   * Applied once per idempotency key; the key with other materials is refused (409).
+   */
+  async supplyMaterials(
+    applicationId: string,
+    supplement: TaxMaterialSupplement,
+    idempotencyKey: string,
+  ): Promise<{ applicationId: string; supplementId: string }> {
+    const text = await this.#authorised({
+      operation: 'material-supplement',
+      method: 'POST',
+      path: `/v1/applications/${encodeURIComponent(applicationId)}/materials`,
+      headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+      body: JSON.stringify(supplement),
+      caseNumber: supplement.caseRef,
+    });
+    return parseJson('tax', text, supplementSchema, 'material supplement');
   }
 
   /** One call for a whole batch of taxpayers. */

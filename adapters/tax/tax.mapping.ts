@@ -3,6 +3,7 @@ import type {
   CasePackage,
   DeliveryReport,
   DepartmentDecision,
+  PackageMaterial,
 } from '../kit/adapter-contract.ts';
 
 /** Pure mappings between the hub's model and the tax bureau's. */
@@ -13,14 +14,17 @@ export interface TaxApplication {
   itemName: string;
   acceptedOn: string;
   taxpayer: { idType: 'citizen_id' | 'credit_code'; idNumber: string; name: string };
-  materials: {
-    code: string;
-    name: string;
-    medium: string;
-    copies: number;
-    sha256: string | null;
-    mediaType: string | null;
-  }[];
+  materials: TaxMaterial[];
+}
+
+/** A material as the bureau lists it on an application. */
+export interface TaxMaterial {
+  code: string;
+  name: string;
+  medium: string;
+  copies: number;
+  sha256: string | null;
+  mediaType: string | null;
 }
 
 export interface TaxDecisionView {
@@ -46,6 +50,12 @@ export interface TaxResultRefusal {
   reasons: string[];
 }
 
+/** `POST /v1/applications/{id}/materials`: materials the taxpayer owed at acceptance (容缺补交). */
+export interface TaxMaterialSupplement {
+  caseRef: string;
+  materials: TaxMaterial[];
+}
+
 /** `POST /v1/applications/{id}/delivery`: how the result reached the taxpayer. */
 export interface TaxDeliveryReport {
   caseRef: string;
@@ -69,14 +79,18 @@ export function toTaxApplication(pkg: CasePackage): TaxApplication {
     itemName: pkg.itemName,
     acceptedOn: pkg.acceptedOn,
     taxpayer: { idType: pkg.applicant.idType, idNumber: pkg.applicant.idNumber, name: pkg.applicant.name },
-    materials: pkg.materials.map((m) => ({
-      code: m.code,
-      name: m.name,
-      medium: m.medium,
-      copies: m.copies,
-      sha256: m.sha256,
-      mediaType: m.mediaType,
-    })),
+    materials: pkg.materials.map(toTaxMaterial),
+  };
+}
+
+function toTaxMaterial(m: PackageMaterial): TaxMaterial {
+  return {
+    code: m.code,
+    name: m.name,
+    medium: m.medium,
+    copies: m.copies,
+    sha256: m.sha256,
+    mediaType: m.mediaType,
   };
 }
 
@@ -100,6 +114,13 @@ export function fromTaxDecision(view: TaxDecisionView): DepartmentDecision {
 
 export function toTaxResultRefusal(ref: ApplicationRef, reasons: string[]): TaxResultRefusal {
   return { caseRef: ref.caseNumber, reasons };
+}
+
+export function toTaxMaterialSupplement(
+  ref: ApplicationRef,
+  materials: PackageMaterial[],
+): TaxMaterialSupplement {
+  return { caseRef: ref.caseNumber, materials: materials.map(toTaxMaterial) };
 }
 
 export function toTaxDeliveryReport(ref: ApplicationRef, report: DeliveryReport): TaxDeliveryReport {

@@ -6,8 +6,9 @@ import { listenOnLoopback } from '../kit/simulator-server.ts';
 /**
  * A tax bureau approval system of our own, for development, the demo and tests: REST/JSON with OAuth2
  * client-credentials tokens that expire, submissions keyed by `Idempotency-Key`, asynchronous review
- * (decisions are pulled), taxpayer look-ups, and the window's result refusals (the application is
- * decided again) and delivery reports, also keyed by `Idempotency-Key`. Failure modes are switched per run.
+ * (decisions are pulled), taxpayer look-ups, the window's result refusals (the application is decided
+ * again) and delivery reports, and materials supplied after acceptance (容缺补交), also keyed by
+ * `Idempotency-Key`. Failure modes are switched per run.
  */
 export interface TaxSimulatorMode {
   /** Added to every /v1 answer. */
@@ -44,6 +45,16 @@ interface StoredFeedback<T> {
   content: T;
 }
 
+/** Materials the window supplied after acceptance (容缺补交), kept once per Idempotency-Key. */
+interface StoredSupplement {
+  supplementId: string;
+  applicationId: string;
+  key: string;
+  bodyHash: string;
+  materialCodes: string[];
+  at: string;
+}
+
 interface StoredApplication {
   applicationId: string;
   key: string;
@@ -67,6 +78,8 @@ interface StoredApplication {
     recipient: string;
     waybillNo: string | null;
   }> | null;
+  /** Owed materials added since acceptance, in the order they arrived. */
+  supplements: StoredSupplement[];
 }
 
 export interface RunningTaxSimulator extends RunningSimulator {
@@ -75,6 +88,7 @@ export interface RunningTaxSimulator extends RunningSimulator {
   /** Applications created, by idempotency key (each key must appear once however often it was sent). */
   applications(): StoredApplication[];
   feedback(): SimulatorFeedback;
+  supplements(): { departmentRef: string; idempotencyKey: string; materialCodes: string[] }[];
 }
 
 const DEFAULT_MODE: TaxSimulatorMode = {
@@ -109,6 +123,29 @@ function someoneElse(taxpayer: { name: string; idNumber: string }): { name: stri
   }
 }
 
+/** Field errors of the materials of a supplement: 1 to 100, each complete, no code twice. */
+function materialErrors(materials: unknown): { field: string; message: string }[] {
+  if (!Array.isArray(materials) || materials.length === 0 || materials.length > 100)
+    return [{ field: 'materials', message: '须为1至100项材料' }];
+  const errors: { field: string; message: string }[] = [];
+  const codes = new Set<string>();
+  materials.forEach((material: Record<string, unknown> | null, i) => {
+    const at = `materials[${i}]`;
+    const code = material?.code;
+    if (typeof code !== 'string' || code.trim() === '')
+      errors.push({ field: `${at}.code`, message: '不能为空' });
+    else if (codes.has(code)) errors.push({ field: `${at}.code`, message: '同一次补交中材料编码重复' });
+    else codes.add(code);
+    if (typeof material?.name !== 'string' || material.name.trim() === '')
+      errors.push({ field: `${at}.name`, message: '不能为空' });
+    if (material?.medium !== 'paper' && material?.medium !== 'electronic')
+      errors.push({ field: `${at}.medium`, message: '须为 paper 或 electronic' });
+    if (!Number.isInteger(material?.copies) || (material?.copies as number) < 1)
+      errors.push({ field: `${at}.copies`, message: '须为正整数' });
+  });
+  return errors;
+}
+
 /** Deterministic taxpayer data from an identity number, so answers are stable across runs. */
 function taxpayerOf(idNumber: string) {
   const digest = createHash('sha256').update(idNumber).digest();
@@ -130,9 +167,11 @@ export async function startTaxSimulator(
   const expiredOnce = new Set<string>();
   const applications = new Map<string, StoredApplication>();
   const byId = new Map<string, StoredApplication>();
+  const supplementsByKey = new Map<string, StoredSupplement>();
   const calls: Record<string, number> = {};
   const timers = new Set<NodeJS.Timeout>();
   let serial = 0;
+  let supplementSerial = 0;
   let seq = 0;
 
   /** Review takes `reviewMs`; then the application is approved (certificate) or rejected. */
@@ -158,8 +197,11 @@ export async function startTaxSimulator(
     timers.add(timer);
   };
 
-  /** The application a feedback call is about, and its Idempotency-Key; or the error is answered. */
-  const feedbackTarget = (req: Request, res: Response): { stored: StoredApplication; key: string } | null => {
+  /**
+   * The application a call of the window names (feedback, supplements), and its Idempotency-Key; or
+   * the error is answered.
+   */
+  const targetOf = (req: Request, res: Response): { stored: StoredApplication; key: string } | null => {
     const stored = byId.get(String(req.params.id));
     if (!stored) {
       res.status(404).json({ message: 'no such application' });
@@ -302,6 +344,7 @@ export async function startTaxSimulator(
       seq: ++seq,
       refusal: null,
       delivery: null,
+      supplements: [],
     };
     applications.set(key, stored);
     byId.set(stored.applicationId, stored);
@@ -314,7 +357,7 @@ export async function startTaxSimulator(
    * new number, made out as the acceptance data says (the refusal corrects a misattribution).
    */
   v1.post('/applications/:id/result-refusals', (req, res) => {
-    const found = feedbackTarget(req, res);
+    const found = targetOf(req, res);
     if (!found) return;
     const { stored, key } = found;
     const body = req.body as { caseRef?: unknown; reasons?: unknown };
@@ -353,7 +396,7 @@ export async function startTaxSimulator(
 
   /** The window reports how the result reached the taxpayer. */
   v1.post('/applications/:id/delivery', (req, res) => {
-    const found = feedbackTarget(req, res);
+    const found = targetOf(req, res);
     if (!found) return;
     const { stored, key } = found;
     const body = req.body as {
@@ -398,6 +441,42 @@ export async function startTaxSimulator(
       },
     };
     res.status(201).json(answer);
+  });
+
+  /**
+   * Materials the taxpayer owed at acceptance (容缺补交), added to the application whatever its status.
+   * Once per Idempotency-Key: a repeat answers the first answer again; the key with other materials or
+   * for another application is a conflict.
+   */
+  v1.post('/applications/:id/materials', (req, res) => {
+    const found = targetOf(req, res);
+    if (!found) return;
+    const { stored, key } = found;
+    const body = req.body as { caseRef?: unknown; materials?: unknown };
+    const errors = materialErrors(body?.materials);
+    if (errors.length > 0) {
+      res.status(422).json({ message: '补交材料不完整', errors });
+      return;
+    }
+    const bodyHash = hashOf({ applicationId: stored.applicationId, body });
+    const earlier = supplementsByKey.get(key);
+    if (earlier) {
+      if (earlier.bodyHash === bodyHash)
+        res.status(200).set('idempotent-replayed', 'true').json(supplementAnswer(earlier));
+      else res.status(409).json({ message: '该幂等键已用于另一次材料补交' });
+      return;
+    }
+    const supplement: StoredSupplement = {
+      supplementId: `BJ${String(++supplementSerial).padStart(8, '0')}`,
+      applicationId: stored.applicationId,
+      key,
+      bodyHash,
+      materialCodes: (body.materials as { code: string }[]).map((m) => m.code),
+      at: new Date().toISOString(),
+    };
+    stored.supplements.push(supplement);
+    supplementsByKey.set(key, supplement);
+    res.status(201).json(supplementAnswer(supplement));
   });
 
   v1.get('/applications/:id', (req, res) => {
@@ -464,12 +543,26 @@ export async function startTaxSimulator(
           : [],
       ),
     }),
+    supplements: () =>
+      [...byId.values()].flatMap((a) =>
+        a.supplements.map((s) => ({
+          departmentRef: a.applicationId,
+          idempotencyKey: s.key,
+          materialCodes: [...s.materialCodes],
+        })),
+      ),
     async close() {
       for (const t of timers) clearTimeout(t);
       await listening.close();
     },
   };
 }
+
+const supplementAnswer = (s: StoredSupplement) => ({
+  applicationId: s.applicationId,
+  supplementId: s.supplementId,
+  materialCodes: s.materialCodes,
+});
 
 const hashOf = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 

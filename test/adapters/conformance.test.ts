@@ -10,6 +10,7 @@ import type {
   DepartmentAdapter,
   DepartmentCallRecord,
   DepartmentDecision,
+  PackageMaterial,
   ResultFeedback,
   RunningSimulator,
 } from '../../adapters/kit/adapter-contract.ts';
@@ -38,6 +39,19 @@ function packageFor(caseNumber: string): CasePackage {
     materials: [{ code: 'M01', name: '申请书', medium: 'paper', copies: 1, sha256: null, mediaType: null }],
   };
 }
+
+/** Materials a deficiency-tolerant case owed at acceptance (容缺补交), one on paper and one electronic. */
+const OWED_MATERIALS: PackageMaterial[] = [
+  { code: 'M02', name: '住所使用证明', medium: 'paper', copies: 1, sha256: null, mediaType: null },
+  {
+    code: 'M03',
+    name: '法定代表人任职文件',
+    medium: 'electronic',
+    copies: 1,
+    sha256: 'c'.repeat(64),
+    mediaType: 'application/pdf',
+  },
+];
 
 const newCaseNumber = () => `410900-20261125-${String(randomInt(1_000_000)).padStart(6, '0')}`;
 
@@ -175,6 +189,11 @@ for (const definition of (adapterDefinitions as AdapterDefinition<unknown>[]).fi
     const resultFeedback = (ctx: TestContext) => {
       if (!adapter.results || !feed || !simulator.feedback) ctx.skip('issues no results');
       return { results: adapter.results!, feed: feed!, feedback: () => simulator.feedback!() };
+    };
+    /** Material supplements and the simulator's record of them, or the test is skipped: this adapter takes none. */
+    const materialSupplements = (ctx: TestContext) => {
+      if (!adapter.supplements || !simulator.supplements) ctx.skip('takes no supplements');
+      return { supplements: adapter.supplements!, held: () => simulator.supplements!() };
     };
     /** Submits a package and waits for the department's first decision (approved, as the simulators decide). */
     const submitAndDecide = async (feedOf: DecisionFeed, pkg: CasePackage) => {
@@ -347,6 +366,97 @@ for (const definition of (adapterDefinitions as AdapterDefinition<unknown>[]).fi
       expect(error).toMatchObject({ kind: expect.stringMatching(/^(transient|unavailable)$/) });
       const transient = calls.filter((c) => c.operation === 'result-refusal' && c.outcome === 'transient');
       expect(transient.length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('adds supplied materials to the application it holds, once per key however often they are sent', async (ctx) => {
+      const { supplements, held } = materialSupplements(ctx);
+      reset();
+      const pkg = packageFor(newCaseNumber());
+      const { departmentRef } = await adapter.submit(pkg);
+      const ref = refOf(pkg, departmentRef);
+      const key = `${pkg.idempotencyKey}:supplement-1`;
+      await supplements.supplyMaterials(ref, OWED_MATERIALS, key);
+      const once = [{ departmentRef, idempotencyKey: key, materialCodes: ['M02', 'M03'] }];
+      expect(held().filter((s) => s.departmentRef === departmentRef)).toEqual(once);
+      await supplements.supplyMaterials(ref, OWED_MATERIALS, key);
+      expect(held().filter((s) => s.departmentRef === departmentRef)).toEqual(once);
+      // A later supplement of the same application, under its own key, is a second entry.
+      const later = `${pkg.idempotencyKey}:supplement-2`;
+      await supplements.supplyMaterials(
+        ref,
+        [{ ...OWED_MATERIALS[0]!, code: 'M04', name: '补充说明' }],
+        later,
+      );
+      expect(held().filter((s) => s.departmentRef === departmentRef)).toEqual([
+        ...once,
+        { departmentRef, idempotencyKey: later, materialCodes: ['M04'] },
+      ]);
+      const made = calls.filter((c) => c.operation === 'material-supplement');
+      expect(made.map((c) => [c.outcome, c.attempt, c.caseNumber])).toEqual([
+        ['ok', 1, pkg.caseNumber],
+        ['ok', 1, pkg.caseNumber],
+        ['ok', 1, pkg.caseNumber],
+      ]);
+    });
+
+    it('refuses a key used again with other materials as a conflict: permanent, nothing more added', async (ctx) => {
+      const { supplements, held } = materialSupplements(ctx);
+      reset();
+      const pkg = packageFor(newCaseNumber());
+      const { departmentRef } = await adapter.submit(pkg);
+      const ref = refOf(pkg, departmentRef);
+      const key = `${pkg.idempotencyKey}:supplement-1`;
+      await supplements.supplyMaterials(ref, OWED_MATERIALS, key);
+      calls.length = 0;
+      const error = await supplements
+        .supplyMaterials(ref, [OWED_MATERIALS[0]!], key)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DepartmentError);
+      expect(error).toMatchObject({ kind: 'permanent', department: definition.name });
+      expect((error as DepartmentError).reason.length).toBeGreaterThan(0);
+      expect(calls.filter((c) => c.operation === 'material-supplement')).toHaveLength(1);
+      expect(held().filter((s) => s.departmentRef === departmentRef)).toEqual([
+        { departmentRef, idempotencyKey: key, materialCodes: ['M02', 'M03'] },
+      ]);
+    });
+
+    it('treats a supplement for an application it does not hold as permanent: no retry, the department reason kept', async (ctx) => {
+      const { supplements, held } = materialSupplements(ctx);
+      reset();
+      const pkg = packageFor('410900-20261125-900006');
+      const unknown = refOf(pkg, 'NO-SUCH-APPLICATION');
+      const error = await supplements
+        .supplyMaterials(unknown, OWED_MATERIALS, `${pkg.idempotencyKey}:supplement-1`)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DepartmentError);
+      expect(error).toMatchObject({ kind: 'permanent', department: definition.name });
+      expect((error as DepartmentError).status).toBeGreaterThanOrEqual(400);
+      expect((error as DepartmentError).status).toBeLessThan(500);
+      expect((error as DepartmentError).reason.length).toBeGreaterThan(0);
+      const made = calls.filter((c) => c.operation === 'material-supplement');
+      expect(made.map((c) => [c.outcome, c.attempt, c.caseNumber])).toEqual([
+        ['permanent', 1, pkg.caseNumber],
+      ]);
+      expect(held().some((s) => s.departmentRef === unknown.departmentRef)).toBe(false);
+    });
+
+    it('retries a supplement to a failing system, then reports it as transient', async (ctx) => {
+      const { supplements, held } = materialSupplements(ctx);
+      reset();
+      const pkg = packageFor(newCaseNumber());
+      const { departmentRef } = await adapter.submit(pkg);
+      simulator.setFaults({ down: true });
+      const key = `${pkg.idempotencyKey}:supplement-1`;
+      const error = await supplements
+        .supplyMaterials(refOf(pkg, departmentRef), OWED_MATERIALS, key)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DepartmentError);
+      expect(error).toMatchObject({ kind: expect.stringMatching(/^(transient|unavailable)$/) });
+      const transient = calls.filter(
+        (c) => c.operation === 'material-supplement' && c.outcome === 'transient',
+      );
+      expect(transient.length).toBeGreaterThanOrEqual(2);
+      expect(held().some((s) => s.idempotencyKey === key)).toBe(false);
     });
 
     it('treats a rejection as permanent: no retry, the department reason kept', async () => {

@@ -16,7 +16,10 @@ import {
   DEVELOPMENT_CALLBACK_SECRET,
   publicSecurityConfigSchema,
 } from '../../adapters/public-security/public-security.config.ts';
-import { fromApplicationStatus } from '../../adapters/public-security/public-security.mapping.ts';
+import {
+  fromApplicationStatus,
+  toSupplyMaterials,
+} from '../../adapters/public-security/public-security.mapping.ts';
 import {
   householdRegistrationOf,
   type RunningPublicSecuritySimulator,
@@ -116,7 +119,7 @@ describe('public security: SOAP client against the simulated bureau', () => {
     await simulator?.close();
   });
 
-  it('serves a WSDL 1.1 document describing its five operations, with its own address', async () => {
+  it('serves a WSDL 1.1 document describing its six operations, with its own address', async () => {
     const response = await fetch(`${simulator.url}/ws/approval?wsdl`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
@@ -136,6 +139,7 @@ describe('public security: SOAP client against the simulated bureau', () => {
       'http://gat.henan.gov.cn/approval/v1/QueryHouseholdRegistrations',
       'http://gat.henan.gov.cn/approval/v1/RefuseResult',
       'http://gat.henan.gov.cn/approval/v1/ReportDelivery',
+      'http://gat.henan.gov.cn/approval/v1/SupplyMaterials',
     ]);
     const described = await adapterFor(simulator).client.describeService();
     expect(described).toEqual({
@@ -146,6 +150,7 @@ describe('public security: SOAP client against the simulated bureau', () => {
         'QueryHouseholdRegistrations',
         'RefuseResult',
         'ReportDelivery',
+        'SupplyMaterials',
       ],
       endpoint: `${simulator.url}/ws/approval`,
     });
@@ -153,6 +158,21 @@ describe('public security: SOAP client against the simulated bureau', () => {
       department: 'public_security',
       state: 'up',
     });
+  });
+
+  it('reports a bureau whose WSDL no longer offers SupplyMaterials as degraded, naming the operation', async () => {
+    const served = await (await fetch(`${simulator.url}/ws/approval?wsdl`)).text();
+    const older = served.replace(/<wsdl:operation name="SupplyMaterials">[\s\S]*?<\/wsdl:operation>/g, '');
+    expect(older).not.toMatch(/<wsdl:operation name="SupplyMaterials"/);
+    const stub = await startStub(() => ({ status: 200, body: older }));
+    try {
+      expect(await adapterFor(stub).health()).toMatchObject({
+        state: 'degraded',
+        detail: 'the service no longer offers SupplyMaterials',
+      });
+    } finally {
+      stub.server.close();
+    }
   });
 
   it('applies an application once per idempotency key; the repeat is reported as a duplicate', async () => {
@@ -588,6 +608,60 @@ describe('public security: signed callbacks', () => {
       await own.close();
       await hub.close();
     }
+  });
+
+  it('adds owed materials once per key (SupplyMaterials): a repeat is replayed; other materials under the key, bad input or another case are Client faults', async () => {
+    const calls: DepartmentCallRecord[] = [];
+    const adapter = adapterFor(simulator, calls);
+    const pkg = packageFor();
+    const { departmentRef } = await adapter.submit(pkg);
+    const ref = { departmentRef, caseNumber: pkg.caseNumber, idempotencyKey: pkg.idempotencyKey };
+    const key = `${pkg.idempotencyKey}:supplement-1`;
+    const owed = [{ ...pkg.materials[1]!, code: 'M03', name: '出入境证件照片回执' }];
+    const before = simulator.calls()['POST /ws/approval SupplyMaterials'] ?? 0;
+    const first = await adapter.client.supplyMaterials(toSupplyMaterials(ref, owed, key));
+    const again = await adapter.client.supplyMaterials(toSupplyMaterials(ref, owed, key));
+    expect(first).toEqual({ supplementId: expect.stringMatching(/^BZ\d{14}$/), replayed: false });
+    expect(again).toEqual({ supplementId: first.supplementId, replayed: true });
+    await adapter.supplements!.supplyMaterials(ref, owed, key);
+    expect((simulator.calls()['POST /ws/approval SupplyMaterials'] ?? 0) - before).toBe(3);
+    expect(simulator.applications().find((a) => a.applicationId === departmentRef)!.supplements).toEqual([
+      {
+        supplementId: first.supplementId,
+        applicationId: departmentRef,
+        idempotencyKey: key,
+        bodyHash: expect.any(String),
+        materialCodes: ['M03'],
+        at: expect.any(String),
+      },
+    ]);
+    calls.length = 0;
+    const conflict = await failureOf(adapter.supplements!.supplyMaterials(ref, pkg.materials, key));
+    expect(conflict).toMatchObject({
+      kind: 'permanent',
+      status: 400,
+      reason: '幂等键已用于另一次材料补交，不能重复使用',
+    });
+    const other = `${pkg.idempotencyKey}:supplement-2`;
+    const invalid = await failureOf(
+      adapter.supplements!.supplyMaterials(ref, [{ ...owed[0]!, copies: 0 }], other),
+    );
+    expect(invalid.reason).toBe('缺少或错误的必填项：material[0].copies');
+    const none = await failureOf(adapter.supplements!.supplyMaterials(ref, [], other));
+    expect(none.reason).toBe('缺少或错误的必填项：material');
+    const wrongCase = await failureOf(
+      adapter.supplements!.supplyMaterials({ ...ref, caseNumber: '410900-20261125-999999' }, owed, other),
+    );
+    expect(wrongCase.reason).toBe('受理编号与申请不符');
+    expect(calls.map((c) => [c.operation, c.status, c.outcome, c.attempt, c.caseNumber])).toEqual([
+      ['material-supplement', 400, 'permanent', 1, pkg.caseNumber],
+      ['material-supplement', 400, 'permanent', 1, pkg.caseNumber],
+      ['material-supplement', 400, 'permanent', 1, pkg.caseNumber],
+      ['material-supplement', 400, 'permanent', 1, '410900-20261125-999999'],
+    ]);
+    expect(simulator.supplements().filter((s) => s.departmentRef === departmentRef)).toEqual([
+      { departmentRef, idempotencyKey: key, materialCodes: ['M03'] },
+    ]);
   });
 
   it('keeps a delivery report once (ReportDelivery), and answers one it cannot take with a Client fault', async () => {

@@ -21,7 +21,11 @@ import { DepartmentError } from '../../adapters/kit/department-error.ts';
 import { realEstateAdapter } from '../../adapters/real-estate/index.ts';
 import type { createRealEstateAdapter } from '../../adapters/real-estate/real-estate.adapter.ts';
 import { DOCUMENTS } from '../../adapters/real-estate/real-estate.client.ts';
-import { fromRegistration, toRegistrationInput } from '../../adapters/real-estate/real-estate.mapping.ts';
+import {
+  fromRegistration,
+  toMaterialInputs,
+  toRegistrationInput,
+} from '../../adapters/real-estate/real-estate.mapping.ts';
 import {
   DEPARTMENT_SDL_FILE,
   DEPARTMENT_SDL_V1_FILE,
@@ -356,6 +360,88 @@ describe('real-estate registry adapter (不动产登记中心)', () => {
     expect([...held.refusals, ...held.deliveries].filter((f) => f.departmentRef === departmentRef)).toEqual(
       [],
     );
+  });
+
+  it('files owed materials with the registration once per key (supplyRegistrationMaterials); other materials under the key are a CONFLICT, bad input and an unknown registration HTTP 400', async () => {
+    reset();
+    simulator.setMode({ queueMs: 60_000 });
+    const pkg = packageFor(FIRST_REGISTRATION, '410900-20261125-100010', 110);
+    const { departmentRef } = await adapter.submit(pkg);
+    const ref = { departmentRef, caseNumber: pkg.caseNumber, idempotencyKey: pkg.idempotencyKey };
+    const key = `${pkg.idempotencyKey}:supplement-1`;
+    const owed = [
+      {
+        code: 'M09',
+        name: '房屋测绘报告',
+        medium: 'paper' as const,
+        copies: 1,
+        sha256: null,
+        mediaType: null,
+      },
+    ];
+    const sequence = () => simulator.registrations().find((r) => r.id === departmentRef)!.sequence;
+    const unchanged = sequence();
+    calls.length = 0;
+    const first = await adapter.client.supplyMaterials(
+      departmentRef,
+      toMaterialInputs(owed),
+      key,
+      pkg.caseNumber,
+    );
+    const again = await adapter.client.supplyMaterials(
+      departmentRef,
+      toMaterialInputs(owed),
+      key,
+      pkg.caseNumber,
+    );
+    expect(first).toEqual({ supplementId: expect.stringMatching(/^BZ\d{14}$/), replayed: false });
+    expect(again).toEqual({ supplementId: first.supplementId, replayed: true });
+    await adapter.supplements!.supplyMaterials(ref, owed, key);
+    expect(simulator.registrations().find((r) => r.id === departmentRef)!.supplements).toEqual([
+      {
+        supplementId: first.supplementId,
+        registrationId: departmentRef,
+        idempotencyKey: key,
+        inputHash: expect.any(String),
+        materialCodes: ['M09'],
+        receivedAt: expect.any(String),
+      },
+    ]);
+    // Materials are no step of the procedure: the change feed does not show them.
+    expect(sequence()).toBe(unchanged);
+
+    const conflict = await failure(adapter.supplements!.supplyMaterials(ref, pkg.materials, key));
+    expect(conflict).toMatchObject({ kind: 'permanent', department: 'real_estate', status: null });
+    expect(conflict.reason).toMatch(/idempotency key already used for different materials/);
+    const other = `${pkg.idempotencyKey}:supplement-2`;
+    const invalid = await failure(
+      adapter.supplements!.supplyMaterials(ref, [owed[0]!, { ...owed[0]!, copies: 0 }], other),
+    );
+    expect(invalid).toMatchObject({
+      kind: 'permanent',
+      status: 400,
+      reason: '补交材料不完整或格式不正确：materials[1].code、materials[1].copies',
+    });
+    const unknown = await failure(
+      adapter.supplements!.supplyMaterials({ ...ref, departmentRef: 'DJ20261125999999' }, owed, other),
+    );
+    expect(unknown).toMatchObject({
+      kind: 'permanent',
+      status: 400,
+      reason: '登记业务号 DJ20261125999999 不存在',
+    });
+    // The CONFLICT comes as a 200 with a GraphQL error: one attempt, made permanent by the client.
+    expect(calls.map((c) => [c.operation, c.status, c.attempt, c.caseNumber])).toEqual([
+      ['material-supplement', 200, 1, pkg.caseNumber],
+      ['material-supplement', 200, 1, pkg.caseNumber],
+      ['material-supplement', 200, 1, pkg.caseNumber],
+      ['material-supplement', 200, 1, pkg.caseNumber],
+      ['material-supplement', 400, 1, pkg.caseNumber],
+      ['material-supplement', 400, 1, pkg.caseNumber],
+    ]);
+    expect(simulator.supplements().filter((s) => s.departmentRef === departmentRef)).toEqual([
+      { departmentRef, idempotencyKey: key, materialCodes: ['M09'] },
+    ]);
   });
 
   it('maps a package to the registry input and every registry status to a hub outcome', () => {
