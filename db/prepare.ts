@@ -2,6 +2,7 @@ import { loadHolidayCalendar, seedHolidaySchedules } from './calendar/calendar-s
 import { forkEm, type HubOrm, migrateDatabase } from './orm.ts';
 import { catalogue } from './seed/catalogue/index.ts';
 import { type SeedSummary, seedCatalogue } from './seed/seed-catalogue.ts';
+import { seedCertificateTypes } from './seed/seed-certificate-types.ts';
 import { seedHalls } from './seed/seed-halls.ts';
 
 export interface PreparedDatabase {
@@ -15,6 +16,7 @@ export interface PreparedDatabase {
 export async function prepareDatabase(orm: HubOrm): Promise<PreparedDatabase> {
   const migrationsApplied = await migrateDatabase(orm);
   const summary = await seedCatalogue(forkEm(orm), catalogue);
+  await seedCertificateTypes(forkEm(orm), catalogue);
   const hallsChanged = await seedHalls(forkEm(orm));
   const holidayYearsAdded = await seedHolidaySchedules(forkEm(orm));
   await loadHolidayCalendar(forkEm(orm));

@@ -16,6 +16,7 @@ await runEntryPoint('onewindow-hub', async () => {
     `  GraphiQL   ${hub.url}/graphiql`,
     `  GraphQL    ${hub.url}/graphql`,
     `  health     ${hub.url}/healthz   ready ${hub.url}/readyz`,
+    `  certificates ${hub.url}/certificates/jwks.json   verify POST ${hub.url}/certificates/verify`,
     `  queues     ${hub.url}/dashboard/queues (supervisor token)`,
     `  database   ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite under ${config.DATA_DIR}/`}`,
   ];

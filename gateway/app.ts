@@ -14,12 +14,15 @@ import type { DepartmentAdapter } from '../adapters/kit/adapter-contract.ts';
 import type { Logger } from '../adapters/kit/logger.ts';
 import { DiskBlobStore } from '../db/blobs/blob-store.ts';
 import { CatalogueReader } from '../db/catalogue/catalogue-queries.ts';
+import type { CertificateServices } from '../db/certificates/certificate-services.ts';
 import { forkEm, type HubOrm } from '../db/orm.ts';
+import { loadCertificateSetup } from '../jobs/config.ts';
 import { HubQueues } from '../jobs/queues.ts';
 import type { HubContext } from '../schema/context.ts';
 import { gatewaySubschemas, type SubschemaContribution } from '../schema/subschemas.ts';
 import { AuthenticationError, actorFromAuthorization, type TokenVerifier } from './auth/actor-token.ts';
 import { callbacksRouter } from './callbacks.ts';
+import { certificatesRouter } from './certificates-routes.ts';
 import { type HubConfig, isProduction } from './config.ts';
 import { documentsRouter } from './documents-route.ts';
 import { createErrorFormatter } from './errors.ts';
@@ -39,6 +42,12 @@ export interface GatewayDeps {
   adapters?: DepartmentAdapter[];
   /** Defaults to the hub's and the adapters' subschemas; tests pass their own. */
   subschemas?: SubschemaContribution[];
+  /**
+   * Certificate keys and archive. The process entry loads them from the config (and refuses
+   * production without CERT_SIGNING_KEYS); without them (tests, benches) the gateway uses
+   * CERT_SIGNING_KEYS if set, else the development key set under DATA_DIR.
+   */
+  certificates?: CertificateServices;
 }
 
 export interface RunningGateway {
@@ -58,6 +67,7 @@ export async function startGateway(
   const production = isProduction(config);
   const adapters = deps.adapters ?? [];
   const schema = await stitchGatewaySchema(deps.subschemas ?? gatewaySubschemas(adapters));
+  const certificates = deps.certificates ?? loadCertificateSetup({ ...config, NODE_ENV: 'development' });
 
   const app = express();
   app.disable('x-powered-by');
@@ -115,6 +125,7 @@ export async function startGateway(
   );
   app.use(uploadsRouter({ orm: deps.orm, blobs, verifier: deps.verifier }));
   app.use(documentsRouter({ orm: deps.orm, blobs, verifier: deps.verifier }));
+  app.use(certificatesRouter({ orm: deps.orm, certificates, verifier: deps.verifier }));
   app.use(queueDashboardRouter({ queues, redis: deps.redis, orm: deps.orm, verifier: deps.verifier }));
   app.use(callbacksRouter({ orm: deps.orm, adapters, logger }));
   app.use('/graphiql', graphiqlRouter('/graphql'));
@@ -144,6 +155,7 @@ export async function startGateway(
           actor,
           em,
           catalogue: new CatalogueReader(em),
+          certificates,
           requestId: String(res.locals.requestId),
           requeue: (queue, name, data, jobId) => queues.requeue(queue, name, data, jobId),
         };

@@ -5,6 +5,7 @@ import { createBackOfficeStore } from '../db/departments/back-office.ts';
 import { createCallRecorder } from '../db/departments/call-recorder.ts';
 import { connectDatabase, describeDatabase } from '../db/orm.ts';
 import { installationId, prepareDatabase, queuePrefixFor } from '../db/prepare.ts';
+import { loadCertificateSetup } from '../jobs/config.ts';
 import { startOutboxRelay } from '../jobs/outbox-relay.ts';
 import { HubQueues } from '../jobs/queues.ts';
 import { assertRedisUsable, createRedisConnection } from '../jobs/redis.ts';
@@ -54,6 +55,8 @@ export async function startHubProcess(
       { simulate: config.NODE_ENV !== 'production' },
     );
     cleanup.unshift(() => built.close());
+    // Production without certificate keys stops here, naming CERT_SIGNING_KEYS.
+    const certificates = loadCertificateSetup(config);
     const redis = createRedisConnection(config.REDIS_URL);
     redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
     cleanup.unshift(() => redis.quit());
@@ -65,6 +68,7 @@ export async function startHubProcess(
         verifier: tokens.verifier,
         logger,
         adapters: built.adapters,
+        certificates,
       },
       { host: config.HOST, port: config.PORT },
     );
@@ -82,6 +86,7 @@ export async function startHubProcess(
         concurrency: config.WORKER_CONCURRENCY,
         ...(config.WORKER_QUEUE_CONCURRENCY ? { concurrencyByQueue: config.WORKER_QUEUE_CONCURRENCY } : {}),
         adapters: built.adapters,
+        certificates,
       });
       // Workers stop first: jobs in flight finish before the connections close.
       cleanup.unshift(() => workers!.close());

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { CertificateKeyError } from '../db/certificates/certificate-keys.ts';
+import {
+  type CertificateServices,
+  loadCertificateServices,
+} from '../db/certificates/certificate-services.ts';
 
 /**
  * Settings every process of the hub reads (database, Redis, queues, logging). The gateway's settings
@@ -38,6 +43,14 @@ export const baseConfigSchema = z.object({
     )
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** JWK set (JSON text or a file path) with the keys that sign electronic certificates. Required in production. */
+  CERT_SIGNING_KEYS: z.string().optional(),
+  /** Which algorithm signs certificates: Ed25519 (`EdDSA`) or `SM2` (SM2 with SM3). */
+  CERT_SIGNING_ALG: z.enum(['EdDSA', 'SM2']).default('EdDSA'),
+  /** The hub's URL as consumers reach it: certificate tokens link their status lists under it. */
+  HUB_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default('http://127.0.0.1:4000'),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
@@ -68,4 +81,17 @@ export function parseEnv<T extends z.ZodType>(
 
 export function loadWorkerConfig(env: Record<string, string | undefined>): BaseConfig {
   return parseEnv(baseConfigSchema, env);
+}
+
+/**
+ * The certificate keys and archive of a process; a key problem (none in production, an unusable
+ * key) stops the start as a ConfigError naming CERT_SIGNING_KEYS.
+ */
+export function loadCertificateSetup(config: BaseConfig): CertificateServices {
+  try {
+    return loadCertificateServices(config);
+  } catch (error) {
+    if (error instanceof CertificateKeyError) throw new ConfigError([error.message]);
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DepartmentAdapter } from '../adapters/kit/adapter-contract.ts';
 import type { Logger } from '../adapters/kit/logger.ts';
+import type { CertificateServices } from '../db/certificates/certificate-services.ts';
 import type { HubEntityManager } from '../db/orm.ts';
 
 /** What a processor gets besides its payload: a fresh entity manager for this run only. */
@@ -14,6 +15,8 @@ export interface JobContext {
   adapters: readonly DepartmentAdapter[];
   /** The current time (tests move it). */
   now(): Date;
+  /** Certificate signing keys and archive; absent in a worker started without them. */
+  certificates?: CertificateServices | null;
 }
 
 /**

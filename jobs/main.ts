@@ -7,7 +7,7 @@ import { createBackOfficeStore } from '../db/departments/back-office.ts';
 import { createCallRecorder } from '../db/departments/call-recorder.ts';
 import { connectDatabase, forkEm } from '../db/orm.ts';
 import { installationId, pendingMigrations, queuePrefixFor } from '../db/prepare.ts';
-import { ConfigError, loadWorkerConfig } from './config.ts';
+import { ConfigError, loadCertificateSetup, loadWorkerConfig } from './config.ts';
 import { startOutboxRelay } from './outbox-relay.ts';
 import { runEntryPoint } from './process-entry.ts';
 import { HubQueues } from './queues.ts';
@@ -20,6 +20,8 @@ async function start() {
   const config = loadWorkerConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL, 'worker');
   await assertRedisUsable(config.REDIS_URL);
+  // Production without certificate keys stops here, naming CERT_SIGNING_KEYS.
+  const certificates = loadCertificateSetup(config);
   const orm = await connectDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const pending = await pendingMigrations(orm);
   if (pending.length > 0) {
@@ -51,6 +53,7 @@ async function start() {
     concurrency: config.WORKER_CONCURRENCY,
     ...(config.WORKER_QUEUE_CONCURRENCY ? { concurrencyByQueue: config.WORKER_QUEUE_CONCURRENCY } : {}),
     adapters: built.adapters,
+    certificates,
   });
   logger.info({ queues: workers.queues }, 'workers running');
   return {

@@ -1,6 +1,8 @@
 import { applyCallbacks } from './apply-callbacks.job.ts';
+import { issueCertificate } from './issue-certificate.job.ts';
 import type { JobDefinition } from './job-definition.ts';
 import { notifyApplicant } from './notify-applicant.job.ts';
+import { notifyConsumers } from './notify-consumers.job.ts';
 import { prepareDelivery } from './prepare-delivery.job.ts';
 import { recordOnPlatform } from './record-on-platform.job.ts';
 import { refuseResult } from './refuse-result.job.ts';
@@ -21,9 +23,11 @@ export const jobDefinitions: JobDefinition<unknown>[] = [
   refuseResult as JobDefinition<unknown>,
   recordOnPlatform as JobDefinition<unknown>,
   prepareDelivery as JobDefinition<unknown>,
+  issueCertificate as JobDefinition<unknown>,
   shipResult as JobDefinition<unknown>,
   reportDelivery as JobDefinition<unknown>,
   notifyApplicant as JobDefinition<unknown>,
+  notifyConsumers as JobDefinition<unknown>,
   watchDeadlines as JobDefinition<unknown>,
   watchCommitments as JobDefinition<unknown>,
 ];

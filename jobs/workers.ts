@@ -2,6 +2,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DepartmentAdapter } from '../adapters/kit/adapter-contract.ts';
 import type { Logger } from '../adapters/kit/logger.ts';
+import type { CertificateServices } from '../db/certificates/certificate-services.ts';
 import { recordDeadLetter } from '../db/departments/dead-letters.ts';
 import { forkEm, type HubOrm } from '../db/orm.ts';
 import type { JobDefinition } from './job-definition.ts';
@@ -14,6 +15,8 @@ export interface WorkerSettings {
   adapters?: readonly DepartmentAdapter[];
   /** Where jobs read the time; tests pass a moved clock. */
   now?: () => Date;
+  /** Certificate signing keys and archive (the issue-certificate job needs them). */
+  certificates?: CertificateServices;
   /** Jobs run at once per queue (default 4); per-queue overrides by queue name. */
   concurrency?: number;
   concurrencyByQueue?: Record<string, number>;
@@ -62,6 +65,7 @@ export function startWorkers(
           attempt: job.attemptsMade + 1,
           adapters: settings.adapters ?? [],
           now: settings.now ?? (() => new Date()),
+          certificates: settings.certificates ?? null,
         });
       },
       {

@@ -1,4 +1,5 @@
 import type { CatalogueReader } from '../db/catalogue/catalogue-queries.ts';
+import type { CertificateServices } from '../db/certificates/certificate-services.ts';
 import type { HubEntityManager } from '../db/orm.ts';
 
 export { type Actor, ROLES, type Role } from '../db/actor.ts';
@@ -14,6 +15,8 @@ export interface HubContext {
   catalogue: CatalogueReader;
   /** Correlates log lines and department calls of this request. */
   requestId: string;
+  /** Certificate keys (JWKS, status list signing) and archive. */
+  certificates: CertificateServices;
   /** Sends a job again (dead letters), on the hub's queues. */
   requeue(queue: string, name: string, data: Record<string, unknown>, jobId: string): Promise<void>;
 }

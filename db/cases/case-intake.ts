@@ -9,6 +9,7 @@ import { ServiceItem } from '../entities/service-item.ts';
 import { badInput, HubError } from '../errors.ts';
 import { checkIdentity } from '../identity/identity.ts';
 import type { HubEntityManager } from '../orm.ts';
+import { certificatesOnFile } from '../sharing/certificates-on-file.ts';
 import { requireRole } from './case-access.ts';
 import { changeCase } from './case-change.ts';
 import { emitOutbox, recordEvent } from './case-events.ts';
@@ -166,6 +167,41 @@ async function addMaterials(
   return added;
 }
 
+/**
+ * 免提交: a required material the applicant did not present, for which they hold a valid electronic
+ * certificate whose type stands for it, is put on file with that certificate. It is recorded at
+ * registration, as a material of the case, so the clerk's check, the timeline and the departments
+ * see which certificate stood for it; presenting the material later supersedes it.
+ */
+async function addCertificatesOnFile(
+  em: HubEntityManager,
+  hallCase: Case,
+  actor: Actor,
+  today: string,
+): Promise<CaseMaterial[]> {
+  const presented = new Set(hallCase.materials.getItems().map((m) => m.checklistCode));
+  const checklist = hallCase.itemVersion.materials.getItems();
+  const found = await certificatesOnFile(em, hallCase.applicant, checklist, presented, today);
+  let position = hallCase.materials.length;
+  return found.map(({ entry, certificate }) => {
+    const material = em.create(CaseMaterial, {
+      case: hallCase,
+      position: position++,
+      checklistCode: entry.code,
+      medium: 'electronic',
+      copies: 1,
+      blob: null,
+      certificate,
+      fileName: null,
+      failedReviewPoints: [],
+      note: `免提交：电子证照 ${certificate.identifier}`,
+      presentedBy: actor.id,
+    });
+    hallCase.materials.add(material);
+    return material;
+  });
+}
+
 /** Registers an application for a catalogue item (at the window, online or from express mail). */
 export async function registerCase(
   em: HubEntityManager,
@@ -247,12 +283,16 @@ export async function registerCase(
       auditHead: null,
     });
     await addMaterials(tx, hallCase, who, input.materials);
+    const onFile = await addCertificatesOnFile(tx, hallCase, who, receivedOn);
     recordEvent(tx, hallCase, who, 'registered', {
       status: [null, status],
       channel: [null, input.channel],
       item: [null, `${item.code}@${item.currentVersion.version}`],
       materials: [null, input.materials.length],
       agent: [null, agent ? 'recorded' : 'none'],
+      ...(onFile.length > 0
+        ? { onFile: [null, onFile.map((m) => `${m.checklistCode} ${m.certificate!.identifier}`).join(', ')] }
+        : {}),
       ...(expressPackage
         ? { expressPackage: [null, `${expressPackage.carrier} ${expressPackage.trackingNumber}`] }
         : {}),

@@ -24,6 +24,7 @@ export function materialCheckOf(hallCase: Case): MaterialCheck<ChecklistMaterial
     checklistCode: m.checklistCode,
     failedReviewPoints: m.failedReviewPoints,
     presentedAt: m.presentedAt,
+    certificateId: m.certificate?.id ?? null,
   }));
   return checkMaterials(checklist, presented);
 }

@@ -16,6 +16,8 @@ export interface PresentedMaterial {
   checklistCode: string;
   failedReviewPoints: string[];
   presentedAt: Date;
+  /** On file (免提交): the applicant's valid electronic certificate standing for the material. */
+  certificateId?: string | null;
 }
 
 export type MaterialState = 'conforming' | 'missing' | 'defective' | 'not_presented';
@@ -27,6 +29,8 @@ export interface MaterialCheckEntry<E extends ChecklistEntry = ChecklistEntry> {
   latest: PresentedMaterial | null;
   /** Review points the latest material fails (defective only). */
   failedReviewPoints: string[];
+  /** Conforming because an electronic certificate on file stands for it (免提交), not presented. */
+  onFile: boolean;
 }
 
 export interface MaterialGap {
@@ -58,13 +62,20 @@ export function checkMaterials<E extends ChecklistEntry>(
   const entries: MaterialCheckEntry<E>[] = checklist.map((entry) => {
     const latest = latestByCode.get(entry.code) ?? null;
     if (!latest)
-      return { entry, state: entry.required ? 'missing' : 'not_presented', latest, failedReviewPoints: [] };
+      return {
+        entry,
+        state: entry.required ? 'missing' : 'not_presented',
+        latest,
+        failedReviewPoints: [],
+        onFile: false,
+      };
     const failed = latest.failedReviewPoints;
     return {
       entry,
       state: failed.length > 0 ? 'defective' : 'conforming',
       latest,
       failedReviewPoints: failed,
+      onFile: Boolean(latest.certificateId),
     };
   });
   const gaps: MaterialGap[] = entries

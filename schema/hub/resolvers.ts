@@ -9,6 +9,12 @@ import {
   MaterialCheckEntry,
 } from './resolvers/Case.ts';
 import { CaseWarning } from './resolvers/CaseWarning.ts';
+import {
+  CaseCertificateFields,
+  Certificate,
+  CertificateType,
+  certificateEnums,
+} from './resolvers/certificates.ts';
 import { DeadLetter } from './resolvers/DeadLetter.ts';
 import { Department } from './resolvers/Department.ts';
 import { DepartmentTask } from './resolvers/DepartmentTask.ts';
@@ -26,18 +32,28 @@ import { chooseDelivery } from './resolvers/Mutation/choose-delivery.ts';
 import { decideAcceptance } from './resolvers/Mutation/decide-acceptance.ts';
 import { decideDepartmentTask } from './resolvers/Mutation/decide-department-task.ts';
 import { decideImmediate } from './resolvers/Mutation/decide-immediate.ts';
+import { endSharingGrant } from './resolvers/Mutation/end-sharing-grant.ts';
+import { grantCertificateSharing } from './resolvers/Mutation/grant-certificate-sharing.ts';
 import { handOverResult } from './resolvers/Mutation/hand-over-result.ts';
 import { preAccept } from './resolvers/Mutation/pre-accept.ts';
 import { presentMaterials } from './resolvers/Mutation/present-materials.ts';
 import { publishHolidaySchedule } from './resolvers/Mutation/publish-holiday-schedule.ts';
 import { registerCase } from './resolvers/Mutation/register-case.ts';
+import { registerSharingConsumer } from './resolvers/Mutation/register-sharing-consumer.ts';
+import { reinstateCertificate } from './resolvers/Mutation/reinstate-certificate.ts';
 import { retryDeadLetter } from './resolvers/Mutation/retry-dead-letter.ts';
+import { revokeCertificate } from './resolvers/Mutation/revoke-certificate.ts';
 import { signForExpressPackage } from './resolvers/Mutation/sign-for-express-package.ts';
 import { signPaperHandover } from './resolvers/Mutation/sign-paper-handover.ts';
+import { suspendCertificate } from './resolvers/Mutation/suspend-certificate.ts';
 import { addWorkingDays } from './resolvers/Query/add-working-days.ts';
 import { caseById } from './resolvers/Query/case.ts';
 import { caseByNumber } from './resolvers/Query/case-by-number.ts';
 import { cases } from './resolvers/Query/cases.ts';
+import { certificate } from './resolvers/Query/certificate.ts';
+import { certificateAccessLog } from './resolvers/Query/certificate-access-log.ts';
+import { certificateTypes } from './resolvers/Query/certificate-types.ts';
+import { checkCertificateIdentifier } from './resolvers/Query/check-certificate-identifier.ts';
 import { deadLetters } from './resolvers/Query/dead-letters.ts';
 import { department } from './resolvers/Query/department.ts';
 import { departmentTasks } from './resolvers/Query/department-tasks.ts';
@@ -45,13 +61,26 @@ import { departments } from './resolvers/Query/departments.ts';
 import { expressPackages } from './resolvers/Query/express-packages.ts';
 import { holidaySchedules } from './resolvers/Query/holiday-schedules.ts';
 import { me } from './resolvers/Query/me.ts';
+import { myCertificates } from './resolvers/Query/my-certificates.ts';
 import { serviceItem } from './resolvers/Query/service-item.ts';
 import { serviceItems } from './resolvers/Query/service-items.ts';
+import { sharedCertificates } from './resolvers/Query/shared-certificates.ts';
+import { sharingConsumers } from './resolvers/Query/sharing-consumers.ts';
+import { verifyCertificate } from './resolvers/Query/verify-certificate.ts';
+import { verifyCertificateAccessLog } from './resolvers/Query/verify-certificate-access-log.ts';
 import { warnings } from './resolvers/Query/warnings.ts';
 import { windowCoverage } from './resolvers/Query/window-coverage.ts';
 import { zone } from './resolvers/Query/zone.ts';
 import { zones } from './resolvers/Query/zones.ts';
 import { ServiceItem } from './resolvers/ServiceItem.ts';
+import {
+  CaseMaterialOnFile,
+  CertificateAccessEntry,
+  MaterialCheckEntryOnFile,
+  SharingConsumer,
+  SharingGrant,
+  sharingEnums,
+} from './resolvers/sharing.ts';
 import { CaseDepartmentTaskStage, CaseWarningStage } from './resolvers/stages.ts';
 import { Zone } from './resolvers/Zone.ts';
 
@@ -115,6 +144,8 @@ const enumValues = {
 export const hubResolvers: Resolvers = {
   ...enumValues,
   ...deliveryEnums,
+  ...sharingEnums,
+  ...certificateEnums,
   Query: {
     me,
     zones,
@@ -133,6 +164,15 @@ export const hubResolvers: Resolvers = {
     departmentTasks,
     deadLetters,
     warnings,
+    verifyCertificate,
+    checkCertificateIdentifier,
+    certificate,
+    certificateTypes,
+    sharedCertificates,
+    myCertificates,
+    sharingConsumers,
+    certificateAccessLog,
+    verifyCertificateAccessLog,
   },
   Mutation: {
     registerCase,
@@ -147,16 +187,22 @@ export const hubResolvers: Resolvers = {
     chooseDelivery,
     handOverResult,
     signPaperHandover,
+    revokeCertificate,
+    suspendCertificate,
+    reinstateCertificate,
+    registerSharingConsumer,
+    grantCertificateSharing,
+    endSharingGrant,
   },
   Zone,
   Department,
   ServiceItem,
-  Case: { ...Case, ...CaseDeliveryFields },
+  Case: { ...Case, ...CaseDeliveryFields, ...CaseCertificateFields },
   Applicant,
-  CaseMaterial,
+  CaseMaterial: { ...CaseMaterial, ...CaseMaterialOnFile },
   CaseDocument,
   CaseEvent,
-  MaterialCheckEntry,
+  MaterialCheckEntry: { ...MaterialCheckEntry, ...MaterialCheckEntryOnFile },
   ExpressPackage,
   HolidaySchedule,
   DepartmentTask: { ...DepartmentTask, ...DepartmentTaskRefusalFields },
@@ -165,4 +211,9 @@ export const hubResolvers: Resolvers = {
   CaseWarning: { ...CaseWarning, ...CaseWarningStage },
   CaseDelivery,
   CaseNotification,
+  SharingConsumer,
+  SharingGrant,
+  CertificateAccessEntry,
+  Certificate,
+  CertificateType,
 };

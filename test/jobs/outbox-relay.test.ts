@@ -37,7 +37,11 @@ describe('the outbox relay', () => {
     expect(await relayOutboxOnce(db.orm, queues, jobDefinitions)).toBe(2);
     expect(await relayOutboxOnce(db.orm, queues, jobDefinitions)).toBe(0);
     const letters = await forkEm(db.orm).find(DeadLetter, {});
-    expect(letters.map((l) => l.jobName).sort()).toEqual(['notify-applicant', 'record-on-platform', 'transfer-materials']);
+    expect(letters.map((l) => l.jobName).sort()).toEqual([
+      'notify-applicant',
+      'record-on-platform',
+      'transfer-materials',
+    ]);
     expect(letters.every((l) => /does not fit the job's payload/.test(l.reason))).toBe(true);
     const notifications = await queues.queue('notifications').getJobs(['waiting']);
     expect(notifications.map((j) => j.data)).toEqual([

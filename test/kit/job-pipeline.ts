@@ -3,6 +3,7 @@ import { createLogger } from '../../adapters/kit/logger.ts';
 import { type BuiltAdapters, buildAdapters } from '../../adapters/registry.ts';
 import { createIdentityResolver } from '../../db/departments/applicant-identities.ts';
 import { createBackOfficeStore } from '../../db/departments/back-office.ts';
+import { loadCertificateSetup } from '../../jobs/config.ts';
 import { type RunningRelay, startOutboxRelay } from '../../jobs/outbox-relay.ts';
 import { HubQueues } from '../../jobs/queues.ts';
 import { createRedisConnection } from '../../jobs/redis.ts';
@@ -46,7 +47,8 @@ export async function startJobPipeline(
     { simulate: true },
   );
   const hub = await startTestHub({ db, adapters: built.adapters, env: { QUEUE_PREFIX: prefix } });
-  for (const [name, simulator] of built.simulators) simulator.setCallbackUrl?.(`${hub.url}/callbacks/${name}`);
+  for (const [name, simulator] of built.simulators)
+    simulator.setCallbackUrl?.(`${hub.url}/callbacks/${name}`);
   const queues = new HubQueues(redis, prefix);
   await installSchedules(queues, built.adapters, {
     pullEveryMs: 300,
@@ -60,6 +62,8 @@ export async function startJobPipeline(
     orm: db.orm,
     logger: createLogger('silent'),
     adapters: built.adapters,
+    // The hub's development key set under the hub's DATA_DIR: the gateway verifies with the same keys.
+    certificates: loadCertificateSetup(hub.config),
   });
   const relay = startOutboxRelay(db.orm, queues, jobDefinitions, createLogger('silent'), { idleMs: 50 });
   return {
