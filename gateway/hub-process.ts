@@ -84,6 +84,7 @@ export async function startHubProcess(
         orm,
         logger,
         concurrency: config.WORKER_CONCURRENCY,
+        lockDurationMs: config.WORKER_LOCK_MS,
         ...(config.WORKER_QUEUE_CONCURRENCY ? { concurrencyByQueue: config.WORKER_QUEUE_CONCURRENCY } : {}),
         adapters: built.adapters,
         certificates,

@@ -42,6 +42,11 @@ export const baseConfigSchema = z.object({
       Object.fromEntries(text.split(',').map((pair) => [pair.split('=')[0]!, Number(pair.split('=')[1])])),
     )
     .optional(),
+  /**
+   * How long a worker's hold on a running job lasts without being renewed: a worker that dies (kill -9,
+   * power loss) gives its jobs back to the others after about this long.
+   */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** JWK set (JSON text or a file path) with the keys that sign electronic certificates. Required in production. */
   CERT_SIGNING_KEYS: z.string().optional(),

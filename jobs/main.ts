@@ -51,6 +51,7 @@ async function start() {
     orm,
     logger,
     concurrency: config.WORKER_CONCURRENCY,
+    lockDurationMs: config.WORKER_LOCK_MS,
     ...(config.WORKER_QUEUE_CONCURRENCY ? { concurrencyByQueue: config.WORKER_QUEUE_CONCURRENCY } : {}),
     adapters: built.adapters,
     certificates,

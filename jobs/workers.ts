@@ -20,6 +20,10 @@ export interface WorkerSettings {
   /** Jobs run at once per queue (default 4); per-queue overrides by queue name. */
   concurrency?: number;
   concurrencyByQueue?: Record<string, number>;
+  /** A running job's lock, renewed while it runs; a dead worker's jobs are taken over after it (default 30 s). */
+  lockDurationMs?: number;
+  /** How long `close()` waits for jobs in flight before closing without waiting (default 30 s). */
+  closeTimeoutMs?: number;
 }
 
 export interface RunningWorkers {
@@ -72,6 +76,9 @@ export function startWorkers(
         connection,
         prefix: settings.prefix,
         concurrency: settings.concurrencyByQueue?.[queue] ?? settings.concurrency ?? 4,
+        // Stalled jobs (their worker died) are looked for as often as a lock lasts.
+        lockDuration: settings.lockDurationMs ?? 30_000,
+        stalledInterval: settings.lockDurationMs ?? 30_000,
       },
     );
     worker.on('failed', (job, error) => {
@@ -101,7 +108,23 @@ export function startWorkers(
   return {
     queues: [...byQueue.keys()],
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
+      // Jobs in flight finish first; but with Redis away a worker's close waits for it to come back, so
+      // after a while the workers are closed without waiting (their jobs are taken over once their
+      // locks lapse, as after a crash).
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), settings.closeTimeoutMs ?? 30_000);
+      });
+      const outcome = await Promise.race([graceful.then(() => 'closed' as const), late]);
+      clearTimeout(timer);
+      if (outcome === 'late') {
+        settings.logger.warn('workers did not close in time (is Redis away?); closing without waiting');
+        await Promise.race([
+          Promise.all(workers.map((w) => w.close(true))),
+          new Promise((resolve) => setTimeout(resolve, 1000).unref()),
+        ]);
+      }
       // Not `quit`: with Redis away it would wait for a reconnect that may never come.
       for (const connection of connections) connection.disconnect();
     },

@@ -44,6 +44,8 @@ describe('a worker process killed (SIGKILL) while a department call is in flight
       REDIS_URL: redis.url,
       QUEUE_PREFIX: 'killed',
       DATA_DIR: dataDir,
+      // A dead worker's jobs are taken over once its lock lapses; short here, 30 s by default.
+      WORKER_LOCK_MS: '4000',
       ...departments.env,
     };
     // The workers name their queues after the database's installation id; made here, before they race to it.
@@ -72,8 +74,8 @@ describe('a worker process killed (SIGKILL) while a department call is in flight
     expect(first.child.signalCode).toBe('SIGKILL');
     registry.setFaults({ latencyMs: 0 });
 
-    // BullMQ's stalled-job check (every 30 s, lock 30 s; no setting of the hub shortens them) hands
-    // the job to the second worker once the killed worker's lock has lapsed.
+    // The stalled-job check hands the job to the second worker once the killed worker's lock has
+    // lapsed (WORKER_LOCK_MS).
     const second = await startWorkerProcess(env);
     processes.push(second);
     const em = () => forkEm(db.orm);
