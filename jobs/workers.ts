@@ -1,9 +1,9 @@
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DepartmentAdapter } from '../adapters/kit/adapter-contract.ts';
 import type { Logger } from '../adapters/kit/logger.ts';
 import type { CertificateServices } from '../db/certificates/certificate-services.ts';
-import { recordDeadLetter } from '../db/departments/dead-letters.ts';
+import { recordDeadLetter, recordMissingDeadLetters } from '../db/departments/dead-letters.ts';
 import { forkEm, type HubOrm } from '../db/orm.ts';
 import type { JobDefinition } from './job-definition.ts';
 
@@ -24,6 +24,8 @@ export interface WorkerSettings {
   lockDurationMs?: number;
   /** How long `close()` waits for jobs in flight before closing without waiting (default 30 s). */
   closeTimeoutMs?: number;
+  /** How often the failed jobs are checked for dead letters not written (default 60 s). */
+  sweepEveryMs?: number;
 }
 
 export interface RunningWorkers {
@@ -105,9 +107,19 @@ export function startWorkers(
     return worker;
   });
 
+  // A dead letter not written when its job failed (the process stopped, the database was away) is
+  // found again in the queue's failed list: nothing failed stays unseen by the supervisors.
+  const sweep = setInterval(() => {
+    sweepFailedJobs([...byQueue.keys()], settings).catch((e: unknown) =>
+      settings.logger.warn({ err: (e as Error).message }, 'could not check the failed jobs for dead letters'),
+    );
+  }, settings.sweepEveryMs ?? 60_000);
+  sweep.unref();
+
   return {
     queues: [...byQueue.keys()],
     async close() {
+      clearInterval(sweep);
       // Jobs in flight finish first; but with Redis away a worker's close waits for it to come back, so
       // after a while the workers are closed without waiting (their jobs are taken over once their
       // locks lapse, as after a crash).
@@ -129,4 +141,32 @@ export function startWorkers(
       for (const connection of connections) connection.disconnect();
     },
   };
+}
+
+/** Writes the dead letters missing for the newest failed jobs of each queue (failed there = for good). */
+export async function sweepFailedJobs(
+  queues: readonly string[],
+  settings: Pick<WorkerSettings, 'connection' | 'prefix' | 'orm'>,
+): Promise<number> {
+  let added = 0;
+  for (const name of queues) {
+    const queue = new Queue(name, { connection: settings.connection, prefix: settings.prefix });
+    try {
+      const failed = await queue.getFailed(0, 199);
+      added += await recordMissingDeadLetters(
+        settings.orm,
+        failed.map((job) => ({
+          queue: name,
+          jobName: job.name,
+          jobId: job.id ?? '',
+          payload: job.data as Record<string, unknown>,
+          reason: job.failedReason || 'failed',
+          attempts: job.attemptsMade,
+        })),
+      );
+    } finally {
+      await queue.close();
+    }
+  }
+  return added;
 }

@@ -18,6 +18,38 @@ export async function recordDeadLetter(orm: HubOrm, job: FailedJob): Promise<voi
   await insertDeadLetter(forkEm(orm), job);
 }
 
+/**
+ * Keeps a failed job whose dead letter was never written (the process stopped, or the database was
+ * away, just as the job failed): found again in the queue's failed list. A job id that has a letter —
+ * open or already sent again — is left alone. Returns how many were added.
+ */
+export async function recordMissingDeadLetters(orm: HubOrm, jobs: readonly FailedJob[]): Promise<number> {
+  let added = 0;
+  const em = forkEm(orm);
+  for (const job of jobs) {
+    const caseId =
+      typeof job.payload.caseId === 'string' && job.payload.caseId !== '' ? job.payload.caseId : null;
+    const rows = await em.execute<{ id: string }[]>(
+      `insert into dead_letter (queue, job_name, job_id, case_id, payload, reason, attempts, failed_at)
+       select ?, ?, ?, ?, ?, ?, ?, now()
+        where not exists (select 1 from dead_letter where job_id = ?)
+       returning id`,
+      [
+        job.queue,
+        job.jobName,
+        job.jobId,
+        caseId,
+        JSON.stringify(job.payload),
+        job.reason.slice(0, 4000),
+        job.attempts,
+        job.jobId,
+      ],
+    );
+    added += rows.length;
+  }
+  return added;
+}
+
 /** The same, inside a transaction of the caller's (e.g. the relay's). */
 export async function insertDeadLetter(em: HubEntityManager, job: FailedJob): Promise<void> {
   const caseId =
