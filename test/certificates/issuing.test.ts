@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkIdentifier } from '../../db/certificates/certificate-identifier.ts';
 import { issueCertificatesForCase } from '../../db/certificates/issue-certificates.ts';
-import { verifyCertificateOffline } from '../../db/certificates/verify-offline.ts';
+import { type PublicJwk, verifyCertificateOffline } from '../../db/certificates/verify-offline.ts';
 import { OutboxEvent } from '../../db/entities/outbox-event.ts';
 import { forkEm } from '../../db/orm.ts';
 import { issueCertificate } from '../../jobs/issue-certificate.job.ts';
@@ -270,7 +270,7 @@ describe('issuing electronic certificates on approval (R-B5)', () => {
       verdict: 'VALID',
       claims: { holderName: '赵敏' },
     });
-    const jwks = await (await fetch(`${p.hub.url}/certificates/jwks.json`)).json();
+    const jwks = (await (await fetch(`${p.hub.url}/certificates/jwks.json`)).json()) as { keys: PublicJwk[] };
     expect(JSON.stringify(jwks)).not.toMatch(/"d"/);
     const lists = await Promise.all(
       ['revocation-1', 'suspension-1'].map(async (name) =>

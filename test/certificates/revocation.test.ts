@@ -6,7 +6,11 @@ import {
   generateCertificateKey,
   keyFromJwk,
 } from '../../db/certificates/certificate-keys.ts';
-import { verifyCertificateOffline } from '../../db/certificates/verify-offline.ts';
+import {
+  type PublicJwk,
+  type StatusListCredential,
+  verifyCertificateOffline,
+} from '../../db/certificates/verify-offline.ts';
 import type { Certificate } from '../../db/entities/certificate.ts';
 import { OutboxEvent } from '../../db/entities/outbox-event.ts';
 import { forkEm } from '../../db/orm.ts';
@@ -62,7 +66,7 @@ describe('revocation and suspension, published as W3C Bitstring Status Lists', (
 
   /** What a consumer holding only the published keys and lists concludes. */
   const verifyOffline = async (jws: string) => {
-    const jwks = await (await fetch(`${p.hub.url}/certificates/jwks.json`)).json();
+    const jwks = (await (await fetch(`${p.hub.url}/certificates/jwks.json`)).json()) as { keys: PublicJwk[] };
     const statusLists = await Promise.all(
       ['revocation-1', 'suspension-1'].map(async (n) =>
         (await fetch(`${p.hub.url}/certificates/status/${n}`)).text(),
@@ -75,7 +79,7 @@ describe('revocation and suspension, published as W3C Bitstring Status Lists', (
     const response = await fetch(`${p.hub.url}/certificates/status/${name}`, {
       headers: { accept: 'application/json' },
     });
-    const credential = await response.json();
+    const credential = (await response.json()) as StatusListCredential;
     const bits = decodeBitstring(credential.credentialSubject.encodedList);
     expect(bits.length * 8).toBeGreaterThanOrEqual(STATUS_LIST_SIZE);
     return bitAt(bits, index);
