@@ -4,13 +4,16 @@
 //   1. a promised item decided in the hub's back office, collected at the window;
 //   2. a joint item of the tax bureau and the real-estate registry (their own systems), sent by post;
 //   3. a deficiency-tolerant acceptance whose owed material arrives in time, delivered electronically;
-//   4. an immediate item decided on the spot by the department's chief representative.
+//   4. an immediate item decided on the spot by the department's chief representative;
+// and it ends with one of their electronic certificates shared with a data-sharing consumer, verified
+// offline, revoked by a supervisor and seen as revoked, and the access log checked (story 5).
 // Each case's timeline, handovers, delivery, department tasks and text messages are printed; the
 // PDFs of its documents are saved under DATA_DIR/demo/. Exit code 0 when every story ran to its end.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from './config.ts';
 import { type CaseView, hallTime } from './demo/case-report.ts';
+import { certificateSharingStory } from './demo/certificate-sharing.ts';
 import { deficiencyTolerantStory } from './demo/deficiency-tolerant-item.ts';
 import type { Hall } from './demo/hall.ts';
 import { CLERK, connectToHub, DemoFailure, HubUnreachable } from './demo/hub-client.ts';
@@ -40,6 +43,7 @@ try {
   const cases: CaseView[] = [];
   for (const story of [promisedItemStory, jointItemStory, deficiencyTolerantStory, immediateItemStory])
     cases.push(await story(hall));
+  const shared = await certificateSharingStory(hall, cases);
 
   const untold = cases.flatMap((c) =>
     c.departmentTasks.filter((t) => !t.deliveryReportedAt).map((t) => ({ c, t })),
@@ -64,6 +68,10 @@ try {
       `    warning: ${hall.departmentName(t.departmentCode)} (via ${t.adapter}, handed over ${hallTime(t.transferredAt)}, ` +
         `task ${t.status}) has not been told how the result of ${c.number} (${c.item.kind.toLowerCase()}) was delivered`,
     );
+  console.log(
+    `    ${shared.typeName} ${shared.identifier} of ${shared.caseNumber}: offline ${shared.before}, ` +
+      `revoked → offline ${shared.after}, online ${shared.online}; ${shared.accessLog}`,
+  );
   console.log(`    in ${Math.round((Date.now() - started) / 1000)} s; documents saved under ${outDir}`);
 } catch (error) {
   if (!(error instanceof DemoFailure)) throw error;

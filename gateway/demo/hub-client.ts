@@ -25,7 +25,7 @@ export interface GraphQLErrorBody {
 export interface DemoActor {
   id: string;
   name: string;
-  role: 'clerk' | 'department_reviewer' | 'chief_representative';
+  role: 'clerk' | 'department_reviewer' | 'chief_representative' | 'supervisor' | 'consumer';
   departmentCode: string | null;
   hallCode: string | null;
 }
@@ -36,6 +36,24 @@ export const CLERK: DemoActor = {
   role: 'clerk',
   departmentCode: null,
   hallCode: DEMO_HALL,
+};
+
+/** The hall's supervisor: manages data-sharing consumers, revokes certificates, audits the access log. */
+export const SUPERVISOR: DemoActor = {
+  id: DEMO_ACTORS.supervisor.id,
+  name: DEMO_ACTORS.supervisor.name ?? DEMO_ACTORS.supervisor.id,
+  role: 'supervisor',
+  departmentCode: null,
+  hallCode: DEMO_HALL,
+};
+
+/** The demo's data-sharing consumer (an organisation signing in with role `consumer`). */
+export const CONSUMER: DemoActor = {
+  id: DEMO_ACTORS.consumer.id,
+  name: DEMO_ACTORS.consumer.name ?? DEMO_ACTORS.consumer.id,
+  role: 'consumer',
+  departmentCode: null,
+  hallCode: null,
 };
 
 /** Someone of a department: its reviewers decide back-office tasks, its receivers sign for paper. */
@@ -72,6 +90,8 @@ export interface HubClient {
   upload(bytes: Uint8Array, fileName: string): Promise<{ id: string; mediaType: string }>;
   /** Fetches a path of the hub (a document PDF) as the clerk. */
   download(path: string): Promise<Uint8Array>;
+  /** GETs a path of the hub as the actor, or without a token (null): the response, whatever its status. */
+  get(path: string, as: DemoActor | null, accept?: string): Promise<Response>;
   /**
    * Polls until `probe` answers something; after `seconds` the demo fails naming `what` did not
    * happen. Most of what the demo waits for is done by the hub's workers.
@@ -98,9 +118,9 @@ export async function connectToHub(config: HubConfig, base: string): Promise<Hub
     return token;
   };
 
-  const request = async (path: string, init: RequestInit, as: DemoActor): Promise<Response> => {
+  const request = async (path: string, init: RequestInit, as: DemoActor | null): Promise<Response> => {
     const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${await tokenOf(as)}`);
+    if (as) headers.set('authorization', `Bearer ${await tokenOf(as)}`);
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, { ...init, headers });
@@ -166,6 +186,9 @@ export async function connectToHub(config: HubConfig, base: string): Promise<Hub
       const response = await request(path, { method: 'GET' }, CLERK);
       if (!response.ok) throw new DemoFailure(`GET ${path} answered ${response.status}`);
       return new Uint8Array(await response.arrayBuffer());
+    },
+    get(path: string, as: DemoActor | null, accept?: string) {
+      return request(path, { method: 'GET', headers: accept ? { accept } : {} }, as);
     },
     async waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, seconds = 60) {
       const until = Date.now() + seconds * 1000;
