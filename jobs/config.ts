@@ -53,9 +53,10 @@ export const baseConfigSchema = z.object({
   /** Which algorithm signs certificates: Ed25519 (`EdDSA`) or `SM2` (SM2 with SM3). */
   CERT_SIGNING_ALG: z.enum(['EdDSA', 'SM2']).default('EdDSA'),
   /** The hub's URL as consumers reach it: certificate tokens link their status lists under it. */
-  HUB_PUBLIC_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-    .default('http://127.0.0.1:4000'),
+  /** Unset: the hub on this machine at PORT (development); required in production. */
+  HUB_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /** The gateway's port, read here so that tokens name the hub's own address by default. */
+  PORT: z.coerce.number().int().min(0).max(65_535).optional(),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

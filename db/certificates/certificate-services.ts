@@ -29,7 +29,9 @@ export interface CertificateSettings {
   UPLOAD_MAX_BYTES: number;
   CERT_SIGNING_KEYS?: string | undefined;
   CERT_SIGNING_ALG: CertificateAlg;
-  HUB_PUBLIC_URL: string;
+  /** Unset outside production: the hub's loopback address. */
+  HUB_PUBLIC_URL?: string | undefined;
+  PORT?: number | undefined;
 }
 
 /**
@@ -48,6 +50,11 @@ export function loadCertificateServices(settings: CertificateSettings): Certific
   } else {
     keys = loadOrCreateDevCertificateKeys(settings.DATA_DIR, settings.CERT_SIGNING_ALG);
   }
+  if (!settings.HUB_PUBLIC_URL && settings.NODE_ENV === 'production') {
+    throw new CertificateKeyError(
+      'HUB_PUBLIC_URL: required in production (certificate tokens name their status lists under the address consumers reach the hub at)',
+    );
+  }
   return {
     keys,
     signer: keys,
@@ -55,6 +62,6 @@ export function loadCertificateServices(settings: CertificateSettings): Certific
       settings.BLOB_DIR ?? path.join(settings.DATA_DIR, 'blobs'),
       settings.UPLOAD_MAX_BYTES,
     ),
-    publicUrl: settings.HUB_PUBLIC_URL.replace(/\/+$/, ''),
+    publicUrl: (settings.HUB_PUBLIC_URL ?? `http://127.0.0.1:${settings.PORT ?? 4000}`).replace(/\/+$/, ''),
   };
 }

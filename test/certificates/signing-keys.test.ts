@@ -66,6 +66,18 @@ describe('certificate signing keys from the configuration', () => {
     expect(code).toBe(2);
   }, 30_000);
 
+  it('needs the address consumers reach the hub at in production', () => {
+    const key = generateCertificateKey('EdDSA', new Date('2026-01-01'));
+    const keys = JSON.stringify({ keys: [key] });
+    expect(() =>
+      loadCertificateSetup(loadWorkerConfig({ NODE_ENV: 'production', CERT_SIGNING_KEYS: keys })),
+    ).toThrow(/HUB_PUBLIC_URL: required in production/);
+    // Elsewhere the hub's own loopback address at its port.
+    expect(loadCertificateSetup(loadWorkerConfig({ PORT: '4519', DATA_DIR: tempDir() })).publicUrl).toBe(
+      'http://127.0.0.1:4519',
+    );
+  });
+
   it('reads a key set from JSON or from a file; the newest key of the configured algorithm signs', () => {
     const older = generateCertificateKey('EdDSA', new Date('2025-01-01'));
     const newer = generateCertificateKey('EdDSA', new Date('2026-01-01'));
@@ -73,7 +85,11 @@ describe('certificate signing keys from the configuration', () => {
     const file = path.join(tempDir(), 'keys.json');
     writeFileSync(file, JSON.stringify({ keys: [newer, older, sm2] }));
     const fromFile = loadCertificateSetup(
-      loadWorkerConfig({ NODE_ENV: 'production', CERT_SIGNING_KEYS: file }),
+      loadWorkerConfig({
+        NODE_ENV: 'production',
+        CERT_SIGNING_KEYS: file,
+        HUB_PUBLIC_URL: 'https://zwfw.example.gov.cn',
+      }),
     );
     expect(fromFile.keys.signingKid).toBe(newer.kid);
     expect(fromFile.keys.jwks().keys.map((k) => k.kid)).toEqual([newer.kid, older.kid, sm2.kid]);
@@ -82,6 +98,7 @@ describe('certificate signing keys from the configuration', () => {
         NODE_ENV: 'production',
         CERT_SIGNING_KEYS: JSON.stringify({ keys: [newer, sm2] }),
         CERT_SIGNING_ALG: 'SM2',
+        HUB_PUBLIC_URL: 'https://zwfw.example.gov.cn',
       }),
     );
     expect(fromJson.keys.signingKid).toBe(sm2.kid);
