@@ -95,9 +95,19 @@ async function findOrCreateApplicant(em: HubEntityManager, input: ApplicantInput
     }
     if (phone) existing.phone = phone;
     if (input.address) existing.address = input.address.trim();
-    if (input.accountId && !existing.accountId) existing.accountId = input.accountId;
+    if (input.accountId && existing.accountId && existing.accountId !== input.accountId) {
+      throw badInput(
+        'applicant.accountId',
+        'this applicant is already linked to another account; an account is changed by the applicant’s identity service, not at the window',
+      );
+    }
+    if (input.accountId && !existing.accountId) {
+      await refuseAccountOfAnother(em, input.accountId, existing.id);
+      existing.accountId = input.accountId;
+    }
     return existing;
   }
+  if (input.accountId) await refuseAccountOfAnother(em, input.accountId, null);
   return em.create(Applicant, {
     type: input.type,
     name,
@@ -311,6 +321,16 @@ export async function registerCase(
     await tx.flush();
     return hallCase;
   });
+}
+
+/** One account, one applicant: an account already linked to someone else is refused with a reason. */
+async function refuseAccountOfAnother(em: HubEntityManager, accountId: string, applicantId: string | null) {
+  const holder = await em.findOne(Applicant, { accountId });
+  if (holder && holder.id !== applicantId)
+    throw badInput(
+      'applicant.accountId',
+      'this account is linked to another applicant; check the account shown',
+    );
 }
 
 /** Adds presented materials (a correction supplied, owed materials arriving, or more at the desk). */

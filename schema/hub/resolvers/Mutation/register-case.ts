@@ -18,6 +18,7 @@ export const registerCase: NonNullable<MutationResolvers['registerCase']> = (
       phone: input.applicant.phone ?? null,
       address: input.applicant.address ?? null,
       legalRepresentative: input.applicant.legalRepresentative ?? null,
+      accountId: input.applicant.accountId?.trim() || null,
     },
     agent: input.agent
       ? {
