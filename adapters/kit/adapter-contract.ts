@@ -218,10 +218,47 @@ export interface PreAcceptanceRecord extends Omit<CasePackage, 'departmentCode' 
   decidedAt: string;
 }
 
+/**
+ * A later step of a case the hall accepted, as the provincial platform's 办件过程/办结 records take
+ * it (R-F1, R-F5): references and facts only — never identity numbers or other personal data.
+ * `returned` (退办) says why; `concluded` (办结) whether approved or denied, the results issued (name
+ * and number) and a denial's reasons; `delivered` (送达) how the result reached the applicant;
+ * `materials_supplied` (容缺补齐) which owed materials arrived.
+ */
+export type PlatformStatusChange = {
+  caseNumber: string;
+  /** One record per key however often it is sent; the same step always goes under the same key. */
+  idempotencyKey: string;
+  itemCode: string;
+  itemName: string;
+  /** ISO date-time of the step. */
+  occurredAt: string;
+  /** The handling department(s); for a conclusion, those that decided. */
+  departments: { code: string; name: string }[];
+} & (
+  | { status: 'returned'; reasons: string[] }
+  | {
+      status: 'concluded';
+      outcome: 'approved' | 'denied';
+      reasons: string[];
+      results: { name: string; number: string }[];
+    }
+  | { status: 'delivered'; delivery: Omit<DeliveryReport, 'deliveredAt'> }
+  | { status: 'materials_supplied'; materials: { code: string; name: string }[] }
+);
+
+/**
+ * The platform's answer to a status change: recorded (or a repeat), or — an expected answer, not a
+ * fault — it holds no acceptance for the case, so it cannot take later steps (yet).
+ */
+export type PlatformStatusResult = SubmitResult | { status: 'case_not_accepted'; reason: string };
+
 /** The provincial service platform's records of the hall's work (R-F1, R-F5). */
 export interface PlatformRecorder {
   acceptance(pkg: CasePackage): Promise<SubmitResult>;
   preAcceptance(record: PreAcceptanceRecord): Promise<SubmitResult>;
+  /** A later step of an accepted case (退办, 办结, 送达, 容缺补齐), once per key. */
+  statusChange(record: PlatformStatusChange): Promise<PlatformStatusResult>;
 }
 
 export interface DepartmentAdapter {

@@ -3,21 +3,33 @@ import type {
   AdapterHealth,
   CasePackage,
   DepartmentAdapter,
+  PlatformStatusChange,
+  PlatformStatusResult,
   SubmitResult,
 } from '../kit/adapter-contract.ts';
 import { ProvincialClient } from './provincial.client.ts';
 import type { ProvincialConfig } from './provincial.config.ts';
-import { type PreAcceptanceResult, toAcceptanceRecord, toPreAcceptanceRecord } from './provincial.mapping.ts';
+import {
+  type PreAcceptanceResult,
+  toAcceptanceRecord,
+  toPreAcceptanceRecord,
+  toStatusRecord,
+} from './provincial.mapping.ts';
 
 export type ProvincialAdapter = DepartmentAdapter & {
   client: ProvincialClient;
   /** Records an online pre-acceptance result on the platform (R-F5), once per idempotency key. */
   recordPreAcceptance(result: PreAcceptanceResult): Promise<SubmitResult>;
+  /** Records a later step of an accepted case (退办, 办结, 送达, 容缺补齐), once per idempotency key. */
+  recordStatusChange(change: PlatformStatusChange): Promise<PlatformStatusResult>;
 };
 
 /**
  * The provincial service platform (河南政务服务网): not a catalogue department and never decides;
- * the hall records every acceptance (R-F1) and online pre-acceptance result (R-F5) there.
+ * the hall records every acceptance (R-F1) and online pre-acceptance result (R-F5) there, and each
+ * later step of an accepted case. The platform takes those steps only for a case whose acceptance it
+ * holds; that refusal is answered as `case_not_accepted`, for the hub to judge whether the acceptance
+ * is merely still on its way.
  */
 export function createProvincialAdapter(
   config: ProvincialConfig & { PROVINCIAL_BASE_URL: string },
@@ -43,13 +55,19 @@ export function createProvincialAdapter(
     const answer = await client.recordPreAcceptance(toPreAcceptanceRecord(result), result.idempotencyKey);
     return { departmentRef: answer.recordId, status: answer.replayed ? 'duplicate' : 'received' };
   };
+  const recordStatusChange = async (change: PlatformStatusChange): Promise<PlatformStatusResult> => {
+    const answer = await client.recordStatusChange(toStatusRecord(change), change.idempotencyKey);
+    if ('notAccepted' in answer) return { status: 'case_not_accepted', reason: answer.notAccepted };
+    return { departmentRef: answer.recordId, status: answer.replayed ? 'duplicate' : 'received' };
+  };
   return {
     name: 'provincial',
     departmentCodes: [],
     client,
     submit,
     recordPreAcceptance,
-    platform: { acceptance: submit, preAcceptance: recordPreAcceptance },
+    recordStatusChange,
+    platform: { acceptance: submit, preAcceptance: recordPreAcceptance, statusChange: recordStatusChange },
     async health(): Promise<AdapterHealth> {
       const checkedAt = new Date().toISOString();
       if (client.http.circuit === 'open')

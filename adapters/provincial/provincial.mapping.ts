@@ -1,4 +1,4 @@
-import type { CasePackage, PackageMaterial } from '../kit/adapter-contract.ts';
+import type { CasePackage, PackageMaterial, PlatformStatusChange } from '../kit/adapter-contract.ts';
 
 /** Pure mappings between the hub's model and the provincial service platform's (河南政务服务网). */
 
@@ -56,6 +56,38 @@ export interface ProvincialPreAcceptanceRecord {
   decidedAt: string;
   applicant: ProvincialApplicant;
   materials: ProvincialMaterial[];
+}
+
+/**
+ * A later step of an accepted case as the platform records it (办件过程/办结信息): what happened and
+ * when, who handled it, and the step's own facts. No applicant section: no identity numbers.
+ */
+export interface ProvincialStatusRecord {
+  caseNumber: string;
+  itemCode: string;
+  itemName: string;
+  hallCode: string;
+  status: 'RETURNED' | 'CONCLUDED' | 'DELIVERED' | 'MATERIALS_SUPPLIED';
+  /** The platform's name of the step, as its process view shows it. */
+  statusName: '退办' | '办结' | '送达' | '容缺补齐';
+  occurredAt: string;
+  departments: { code: string; name: string }[];
+  /** 办结 only. */
+  conclusion?: {
+    result: 'APPROVED' | 'DENIED';
+    reasons: string[];
+    results: { name: string; number: string }[];
+  };
+  /** 送达 only. */
+  delivery?: {
+    method: 'WINDOW_PICKUP' | 'POST' | 'ONLINE';
+    recipient: 'APPLICANT' | 'AGENT';
+    waybillNo: string | null;
+  };
+  /** 退办 only: why. */
+  reasons?: string[];
+  /** 容缺补齐 only: the materials supplied. */
+  materials?: { code: string; name: string }[];
 }
 
 const IDENTITY_TYPE = {
@@ -120,4 +152,57 @@ export function toPreAcceptanceRecord(result: PreAcceptanceResult): ProvincialPr
     applicant: toApplicant(result.applicant),
     materials: toMaterials(result.materials),
   };
+}
+
+const DELIVERY_METHOD = {
+  pickup: 'WINDOW_PICKUP',
+  post: 'POST',
+  electronic: 'ONLINE',
+} as const satisfies Record<
+  Extract<PlatformStatusChange, { status: 'delivered' }>['delivery']['method'],
+  NonNullable<ProvincialStatusRecord['delivery']>['method']
+>;
+
+export function toStatusRecord(change: PlatformStatusChange): ProvincialStatusRecord {
+  const common = {
+    caseNumber: change.caseNumber,
+    itemCode: change.itemCode,
+    itemName: change.itemName,
+    hallCode: hallCodeOf(change.caseNumber),
+    occurredAt: change.occurredAt,
+    departments: change.departments.map((d) => ({ code: d.code, name: d.name })),
+  };
+  switch (change.status) {
+    case 'returned':
+      return { ...common, status: 'RETURNED', statusName: '退办', reasons: change.reasons };
+    case 'concluded':
+      return {
+        ...common,
+        status: 'CONCLUDED',
+        statusName: '办结',
+        conclusion: {
+          result: change.outcome === 'approved' ? 'APPROVED' : 'DENIED',
+          reasons: change.reasons,
+          results: change.results.map((r) => ({ name: r.name, number: r.number })),
+        },
+      };
+    case 'delivered':
+      return {
+        ...common,
+        status: 'DELIVERED',
+        statusName: '送达',
+        delivery: {
+          method: DELIVERY_METHOD[change.delivery.method],
+          recipient: change.delivery.recipient === 'agent' ? 'AGENT' : 'APPLICANT',
+          waybillNo: change.delivery.waybillNo,
+        },
+      };
+    case 'materials_supplied':
+      return {
+        ...common,
+        status: 'MATERIALS_SUPPLIED',
+        statusName: '容缺补齐',
+        materials: change.materials.map((m) => ({ code: m.code, name: m.name })),
+      };
+  }
 }

@@ -1,6 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CasePackage, DepartmentCallRecord } from '../../adapters/kit/adapter-contract.ts';
+import type {
+  CasePackage,
+  DepartmentCallRecord,
+  PlatformStatusChange,
+} from '../../adapters/kit/adapter-contract.ts';
 import { DepartmentError } from '../../adapters/kit/department-error.ts';
 import { provincialAdapter } from '../../adapters/provincial/index.ts';
 import {
@@ -8,7 +12,7 @@ import {
   type ProvincialAdapter,
 } from '../../adapters/provincial/provincial.adapter.ts';
 import { provincialConfigSchema } from '../../adapters/provincial/provincial.config.ts';
-import type { PreAcceptanceResult } from '../../adapters/provincial/provincial.mapping.ts';
+import { type PreAcceptanceResult, toStatusRecord } from '../../adapters/provincial/provincial.mapping.ts';
 import {
   type RunningProvincialSimulator,
   startProvincialSimulator,
@@ -60,6 +64,36 @@ function preAcceptanceFor(overrides: Partial<PreAcceptanceResult> = {}): PreAcce
   };
 }
 
+/** A later step of the package's case, as the hub sends it. */
+function conclusionOf(pkg: CasePackage, overrides: Partial<PlatformStatusChange> = {}): PlatformStatusChange {
+  return {
+    caseNumber: pkg.caseNumber,
+    idempotencyKey: `platform-status-${pkg.caseNumber}-e7`,
+    itemCode: pkg.itemCode,
+    itemName: pkg.itemName,
+    occurredAt: '2026-12-02T10:15:00.000Z',
+    departments: [{ code: 'market_regulation', name: '市场监督管理局' }],
+    status: 'concluded',
+    outcome: 'approved',
+    reasons: [],
+    results: [{ name: '营业执照', number: '91410900MA47XXXX0K' }],
+    ...overrides,
+  } as PlatformStatusChange;
+}
+
+function deliveryOf(pkg: CasePackage, delivery: Partial<Record<string, unknown>> = {}): PlatformStatusChange {
+  return {
+    caseNumber: pkg.caseNumber,
+    idempotencyKey: `platform-status-${pkg.caseNumber}-e9`,
+    itemCode: pkg.itemCode,
+    itemName: pkg.itemName,
+    occurredAt: '2026-12-03T08:40:00.000Z',
+    departments: [{ code: 'market_regulation', name: '市场监督管理局' }],
+    status: 'delivered',
+    delivery: { method: 'pickup', recipient: 'agent', waybillNo: null, ...delivery },
+  } as PlatformStatusChange;
+}
+
 describe('provincial service platform adapter', () => {
   let simulator: RunningProvincialSimulator;
   const calls: DepartmentCallRecord[] = [];
@@ -93,6 +127,7 @@ describe('provincial service platform adapter', () => {
       hang: false,
       malformed: false,
       rejectSubmissions: false,
+      rejectStatusChanges: false,
     });
     calls.length = 0;
   });
@@ -235,6 +270,146 @@ describe('provincial service platform adapter', () => {
     expect(error).toMatchObject({ kind: 'permanent', status: 422 });
     expect((error as DepartmentError).reason).toContain('reasons: 补正或不予受理时须写明理由');
     expect((error as DepartmentError).reason).toContain('decidedAt: 须为 ISO 8601 日期时间');
+  });
+
+  it('records a case’s later steps once per key, in the order they came, without identity numbers', async () => {
+    const adapter = makeAdapter();
+    const pkg = packageFor();
+    await adapter.submit(pkg);
+    const concluded = conclusionOf(pkg);
+    const first = await adapter.platform!.statusChange(concluded);
+    const again = await adapter.platform!.statusChange(concluded);
+    expect(first).toMatchObject({
+      status: 'received',
+      departmentRef: expect.stringMatching(/^GC410900\d{8}$/),
+    });
+    expect(again).toEqual({
+      status: 'duplicate',
+      departmentRef: (first as { departmentRef: string }).departmentRef,
+    });
+    await adapter.platform!.statusChange(deliveryOf(pkg));
+
+    const held = simulator.caseRecords(pkg.caseNumber);
+    expect(held.map((r) => [r.kind, r.body.status ?? null])).toEqual([
+      ['acceptance', null],
+      ['status', 'CONCLUDED'],
+      ['status', 'DELIVERED'],
+    ]);
+    expect(held[1]!.body).toEqual({
+      caseNumber: pkg.caseNumber,
+      itemCode: 'QYKB-001',
+      itemName: '企业设立登记',
+      hallCode: '410900',
+      status: 'CONCLUDED',
+      statusName: '办结',
+      occurredAt: '2026-12-02T10:15:00.000Z',
+      departments: [{ code: 'market_regulation', name: '市场监督管理局' }],
+      conclusion: {
+        result: 'APPROVED',
+        reasons: [],
+        results: [{ name: '营业执照', number: '91410900MA47XXXX0K' }],
+      },
+    });
+    expect(held[2]!.body).toMatchObject({
+      status: 'DELIVERED',
+      statusName: '送达',
+      delivery: { method: 'WINDOW_PICKUP', recipient: 'AGENT', waybillNo: null },
+    });
+    expect(JSON.stringify(held.slice(1))).not.toContain(ID_NUMBER);
+    // Steps are no applications: the platform's submissions stay one per case.
+    expect(simulator.submissions().filter((s) => s.caseNumber === pkg.caseNumber)).toHaveLength(1);
+    expect(calls.filter((c) => c.operation === 'status-change').map((c) => c.outcome)).toEqual([
+      'ok',
+      'ok',
+      'ok',
+    ]);
+  });
+
+  it('refuses a bad step field by field, permanently and without retry, holding nothing', async () => {
+    const adapter = makeAdapter();
+    const pkg = packageFor();
+    await adapter.submit(pkg);
+    calls.length = 0;
+    const error = await adapter
+      .platform!.statusChange(
+        conclusionOf(pkg, {
+          occurredAt: 'yesterday',
+          departments: [],
+          outcome: 'denied',
+          reasons: [],
+          results: [{ name: '营业执照', number: '' }],
+        } as Partial<PlatformStatusChange>),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DepartmentError);
+    expect(error).toMatchObject({ kind: 'permanent', status: 422, department: 'provincial' });
+    const { reason } = error as DepartmentError;
+    expect(reason).toContain('记录不合法');
+    expect(reason).toContain('occurredAt: 须为 ISO 8601 日期时间');
+    expect(reason).toContain('departments: 须写明办理部门');
+    expect(reason).toContain('conclusion.reasons: 不予许可时须写明理由');
+    expect(reason).toContain('conclusion.results[0].number: 不能为空');
+    expect(calls).toHaveLength(1);
+
+    const post = await adapter
+      .platform!.statusChange(deliveryOf(pkg, { method: 'post', recipient: 'applicant' }))
+      .catch((e: unknown) => e);
+    expect((post as DepartmentError).reason).toContain('delivery.waybillNo: 邮寄送达时不能为空');
+    expect(simulator.caseRecords(pkg.caseNumber).map((r) => r.kind)).toEqual(['acceptance']);
+  });
+
+  it('answers a step of a case the platform holds no acceptance for as case_not_accepted, and takes it once the acceptance lands', async () => {
+    const adapter = makeAdapter();
+    const pkg = packageFor();
+    const early = await adapter.platform!.statusChange(conclusionOf(pkg));
+    expect(early).toEqual({
+      status: 'case_not_accepted',
+      reason: '办件无受理记录: caseNumber: 平台未收到该办件的受理信息，须先报送受理信息',
+    });
+    // An answer, not a fault: one call, not retried within it, and nothing held.
+    expect(calls.map((c) => [c.operation, c.status, c.outcome])).toEqual([
+      ['status-change', 422, 'permanent'],
+    ]);
+    expect(simulator.caseRecords(pkg.caseNumber)).toEqual([]);
+
+    await adapter.submit(pkg);
+    expect(await adapter.platform!.statusChange(conclusionOf(pkg))).toMatchObject({ status: 'received' });
+    expect(simulator.caseRecords(pkg.caseNumber).map((r) => r.kind)).toEqual(['acceptance', 'status']);
+  });
+
+  it('refuses a bad step of an unknown case for its fields (a bad record, not an early one)', async () => {
+    const adapter = makeAdapter();
+    const error = await adapter
+      .platform!.statusChange(
+        conclusionOf(packageFor(), { departments: [{ code: '', name: '市场监督管理局' }] }),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'permanent', status: 422 });
+    expect((error as DepartmentError).reason).toBe('记录不合法: departments[0].code: 不能为空');
+  });
+
+  it('refuses steps carrying the applicant, and steps it is set to reject, with their fields', async () => {
+    const adapter = makeAdapter();
+    const pkg = packageFor();
+    await adapter.submit(pkg);
+    // Sent past the mapping, which never adds one.
+    const record = { ...toStatusRecord(conclusionOf(pkg)), applicant: pkg.applicant };
+    const withApplicant = await adapter.client
+      .recordStatusChange(record, `with-applicant-${pkg.caseNumber}`)
+      .catch((e: unknown) => e);
+    expect((withApplicant as DepartmentError).reason).toContain(
+      'applicant: 办件过程信息不得包含申请人身份信息',
+    );
+
+    simulator.setFaults({ rejectStatusChanges: true });
+    const rejected = await adapter.platform!.statusChange(conclusionOf(pkg)).catch((e: unknown) => e);
+    expect(rejected).toMatchObject({ kind: 'permanent', status: 422 });
+    expect((rejected as DepartmentError).reason).toContain(
+      'departments[0].code: 与事项实施清单登记的实施部门不一致',
+    );
+    // Acceptances are not affected by that switch.
+    expect(await adapter.submit(packageFor())).toMatchObject({ status: 'received' });
+    expect(simulator.caseRecords(pkg.caseNumber).map((r) => r.kind)).toEqual(['acceptance']);
   });
 
   it('reports health: up when it answers, down when it does not', async () => {
