@@ -140,15 +140,16 @@ export async function startGateway(
           actor = await actorFromAuthorization(req.headers.authorization, deps.verifier);
         } catch (error) {
           if (!(error instanceof AuthenticationError)) throw error;
-          throw new GraphQLError(error.message, {
-            extensions: {
-              code: 'UNAUTHENTICATED',
-              http: {
-                status: 401,
-                headers: new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]),
-              },
+          // Apollo's `http` extension (status, headers) — typed loosely: other GraphQL servers'
+          // types (the bench loads one) declare `http` in their own shape for every program.
+          const extensions: Record<string, unknown> = {
+            code: 'UNAUTHENTICATED',
+            http: {
+              status: 401,
+              headers: new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]),
             },
-          });
+          };
+          throw new GraphQLError(error.message, { extensions });
         }
         const em = forkEm(deps.orm);
         return {
