@@ -3,7 +3,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -91,8 +96,17 @@ export async function startGateway(
     plugins: [
       ...(armor.plugins as unknown as ApolloServerPlugin<HubContext>[]),
       ApolloServerPluginLandingPageDisabled(),
+      // No field carries a cache hint, so every answer is uncacheable: the default cache-control
+      // plugin wrapped every field resolver (15 % of a merged list's CPU) only to say `no-store`.
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin,
+      // Nothing is reported to Apollo's cloud, even if an APOLLO_KEY happens to be in the environment.
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
     ],
+    // Plain JSON, as every other GraphQL server answers: Apollo's default appends a newline.
+    stringifyResult: (result) => JSON.stringify(result),
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
     // The entry point owns signals: it stops workers, the gateway and connections in order.
@@ -180,6 +194,18 @@ export async function startGateway(
     },
   };
 }
+
+/** Every GraphQL answer may carry personal data: `no-store`, as the cache-control plugin said without hints. */
+const noStorePlugin: ApolloServerPlugin<HubContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (!response.http.headers.has('cache-control'))
+          response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
 
 /** Errors raised before GraphQL sees the request (body too large, not JSON) as GraphQL-shaped JSON. */
 function bodyErrorHandler(limit: number, logger: Logger): ErrorRequestHandler {
