@@ -15,7 +15,7 @@ import { startOutboxRelay } from '../jobs/outbox-relay.ts';
 import { HubQueues } from '../jobs/queues.ts';
 import { createRedisConnection } from '../jobs/redis.ts';
 import { transferMaterials } from '../jobs/transfer-materials.job.ts';
-import { startWorkers } from '../jobs/workers.ts';
+import { queueConcurrency, startWorkers } from '../jobs/workers.ts';
 import { median, percentile } from './kit/load.ts';
 
 /**
@@ -66,8 +66,10 @@ export interface PipelineReport {
   };
 }
 
-/** As the workers run by default (WORKER_CONCURRENCY). */
+/** As the workers run by default (WORKER_CONCURRENCY); the transfers queue runs queueConcurrency's multiple. */
 const WORKER_CONCURRENCY = 4;
+/** What the transfer jobs run at, and so the no-op reference too. */
+const TRANSFER_CONCURRENCY = queueConcurrency(transferMaterials.queue, { concurrency: WORKER_CONCURRENCY });
 const ITEM = 'BDC-003'; // one department: 国土资源局, through the real-estate registry's adapter
 
 let serial = 0;
@@ -193,7 +195,7 @@ export async function runPipelineBench(
   const noopWorker = new Worker('noop', async () => {}, {
     connection: noopConnection,
     prefix,
-    concurrency: WORKER_CONCURRENCY,
+    concurrency: TRANSFER_CONCURRENCY,
   });
   noopWorker.on('completed', (job: Job) => {
     noopDone++;
@@ -264,7 +266,7 @@ export async function runPipelineBench(
       );
     }
     return {
-      workerConcurrency: WORKER_CONCURRENCY,
+      workerConcurrency: TRANSFER_CONCURRENCY,
       jobsPerRun: settings.jobs,
       pacedRate: settings.pacedRate,
       ours: {

@@ -1,3 +1,5 @@
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import type { Logger } from '../adapters/kit/logger.ts';
 import { insertDeadLetter } from '../db/departments/dead-letters.ts';
 import { forkEm, type HubOrm } from '../db/orm.ts';
@@ -24,7 +26,7 @@ export async function relayOutboxOnce(
   orm: HubOrm,
   queues: HubQueues,
   definitions: readonly JobDefinition<unknown>[],
-  batch = 100,
+  batch = 200,
 ): Promise<number> {
   // Without Redis the rows stay where they are, unclaimed: no transaction is left holding them while
   // an enqueue waits for a reconnect.
@@ -37,6 +39,7 @@ export async function relayOutboxOnce(
       `select id, topic, case_id from outbox_event where published_at is null order by id limit ? for update skip locked`,
       [batch],
     );
+    const jobs: { definition: JobDefinition<unknown>; payload: unknown; jobId: string }[] = [];
     for (const row of rows) {
       const outboxId = Number(row.id);
       for (const definition of routes.get(row.topic) ?? []) {
@@ -56,15 +59,13 @@ export async function relayOutboxOnce(
           });
           continue;
         }
-        // Bounded: Redis going away mid-batch rolls the batch back (rows unlocked, relayed again later;
-        // an enqueue that still lands later is the same job id, kept once).
-        await withTimeout(
-          queues.enqueue(definition, payload, { jobId }),
-          ENQUEUE_TIMEOUT_MS,
-          'enqueueing an outbox event',
-        );
+        jobs.push({ definition, payload, jobId });
       }
     }
+    // One round trip per queue for the batch. Bounded: Redis going away mid-batch rolls the batch back
+    // (rows unlocked, relayed again later; an enqueue that still lands later is the same job id, kept once).
+    if (jobs.length > 0)
+      await withTimeout(queues.enqueueBulk(jobs), ENQUEUE_TIMEOUT_MS, 'enqueueing outbox events');
     if (rows.length > 0) {
       await tx.execute(
         `update outbox_event set published_at = now() where id in (${rows.map(() => '?').join(', ')})`,
@@ -88,7 +89,129 @@ export interface RunningRelay {
   stop(): Promise<void>;
 }
 
-/** Relays continuously: at once while there is work, every `idleMs` when there is none. */
+/** The channel the outbox trigger notifies at the commit of a transaction that wrote an unpublished event. */
+const OUTBOX_CHANNEL = 'outbox_event';
+
+/**
+ * A wake-up call for the relay loop: `wait` resolves at the first of `notify` or the timeout; a
+ * notification that came while the loop was busy makes the next `wait` return at once.
+ */
+function wakeUp() {
+  let pending = false;
+  let wake: (() => void) | null = null;
+  return {
+    notify() {
+      pending = true;
+      wake?.();
+    },
+    async wait(ms: number): Promise<void> {
+      if (pending) {
+        pending = false;
+        return;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        timer = setTimeout(resolve, ms);
+      });
+      clearTimeout(timer);
+      wake = null;
+      pending = false;
+    },
+  };
+}
+
+interface Listener {
+  close(): Promise<void>;
+}
+
+/**
+ * LISTENs on a connection of the ORM's PostgreSQL pool (held for as long as the relay runs) and
+ * calls `onNotify` for each notification; a connection lost is replaced after `retryMs`. On PGlite
+ * there is nothing to listen on: the relay polls.
+ */
+function listenForOutbox(
+  orm: HubOrm,
+  onNotify: () => void,
+  logger: Logger,
+  retryMs: number,
+): Listener | null {
+  if (!(orm.driver instanceof PostgreSqlDriver)) return null;
+  const connection = orm.driver.getConnection() as unknown as { getNativeClient(): Promise<pg.Pool> };
+  let closed = false;
+  /** The connection listening now, and how it is given back as broken. */
+  let current: { held: pg.PoolClient; lose: (error?: Error) => void; onEnd: () => void } | null = null;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    let held: pg.PoolClient | null = null;
+    let lost = false;
+    const onLost = (error?: Error) => {
+      if (lost || !held) return;
+      lost = true;
+      held.off('notification', onNotify);
+      if (current?.held === held) current = null;
+      try {
+        held.release(error ?? new Error('the listening connection ended'));
+      } catch {
+        // given back already (the pool ending, or the ORM's watch for connections that lost their server)
+      }
+      // Whatever came meanwhile is found by the next relay run.
+      onNotify();
+      if (!closed) retry = setTimeout(connect, retryMs);
+    };
+    try {
+      const pool = await connection.getNativeClient();
+      held = await pool.connect();
+      if (closed) {
+        held.release();
+        return;
+      }
+      const onEnd = () => onLost();
+      held.on('notification', onNotify);
+      // `on`, not `once`: a second error on a client being discarded must not go unhandled.
+      held.on('error', onLost);
+      held.on('end', onEnd);
+      await held.query(`listen ${OUTBOX_CHANNEL}`);
+      if (closed) {
+        onLost();
+        return;
+      }
+      current = { held, lose: onLost, onEnd };
+      // Events committed before the LISTEN took effect are picked up now.
+      onNotify();
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'outbox relay cannot listen for new events; polling');
+      if (held) onLost(error as Error);
+      else if (!closed) retry = setTimeout(connect, retryMs);
+    }
+  };
+  void connect();
+  return {
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      const listening = current;
+      current = null;
+      if (!listening) return;
+      const { held, lose, onEnd } = listening;
+      held.off('notification', onNotify);
+      try {
+        await held.query(`unlisten ${OUTBOX_CHANNEL}`);
+        held.off('error', lose);
+        held.off('end', onEnd);
+        held.release();
+      } catch (error) {
+        lose(error as Error);
+      }
+    },
+  };
+}
+
+/**
+ * Relays continuously: at once while there is work; otherwise when a transaction that wrote an outbox
+ * event commits (PostgreSQL's NOTIFY from the outbox trigger), or every `idleMs` at the latest — the
+ * poll alone on PGlite, and the fallback should a notification be missed.
+ */
 export function startOutboxRelay(
   orm: HubOrm,
   queues: HubQueues,
@@ -99,6 +222,8 @@ export function startOutboxRelay(
   let running = true;
   let lastClean = 0;
   const idleMs = options.idleMs ?? 250;
+  const wake = wakeUp();
+  const listener = listenForOutbox(orm, () => wake.notify(), logger, 1000);
   const loop = (async () => {
     while (running) {
       try {
@@ -108,7 +233,7 @@ export function startOutboxRelay(
           await cleanOutbox(orm, options.keepMs ?? 24 * 3600_000);
         }
         if (moved > 0) continue;
-        await new Promise((r) => setTimeout(r, idleMs));
+        await wake.wait(idleMs);
       } catch (error) {
         // Redis or the database away: nothing is lost (rows stay unpublished); try again shortly.
         logger.warn({ err: (error as Error).message }, 'outbox relay could not move events; retrying');
@@ -119,7 +244,9 @@ export function startOutboxRelay(
   return {
     async stop() {
       running = false;
+      wake.notify();
       await loop;
+      await listener?.close();
     },
   };
 }

@@ -17,7 +17,7 @@ export interface WorkerSettings {
   now?: () => Date;
   /** Certificate signing keys and archive (the issue-certificate job needs them). */
   certificates?: CertificateServices;
-  /** Jobs run at once per queue (default 4); per-queue overrides by queue name. */
+  /** Jobs run at once per queue (default 4; 4 times that on `transfers`); per-queue overrides by queue name. */
   concurrency?: number;
   concurrencyByQueue?: Record<string, number>;
   /** A running job's lock, renewed while it runs; a dead worker's jobs are taken over after it (default 30 s). */
@@ -26,6 +26,21 @@ export interface WorkerSettings {
   closeTimeoutMs?: number;
   /** How often the failed jobs are checked for dead letters not written (default 60 s). */
   sweepEveryMs?: number;
+}
+
+/**
+ * Queues whose jobs mostly wait on a department's system (an HTTP call, bounded per department by its
+ * adapter's own concurrency limit) run this many times the general concurrency unless a per-queue
+ * setting names them: a worker waiting on four slow departments would otherwise sit idle.
+ */
+const WAITING_QUEUES: Record<string, number> = { transfers: 4 };
+
+/** Jobs run at once on a queue: its own setting, else the general one (scaled for waiting queues). */
+export function queueConcurrency(
+  queue: string,
+  settings: Pick<WorkerSettings, 'concurrency' | 'concurrencyByQueue'>,
+): number {
+  return settings.concurrencyByQueue?.[queue] ?? (settings.concurrency ?? 4) * (WAITING_QUEUES[queue] ?? 1);
 }
 
 export interface RunningWorkers {
@@ -77,7 +92,7 @@ export function startWorkers(
       {
         connection,
         prefix: settings.prefix,
-        concurrency: settings.concurrencyByQueue?.[queue] ?? settings.concurrency ?? 4,
+        concurrency: queueConcurrency(queue, settings),
         // Stalled jobs (their worker died) are looked for as often as a lock lasts.
         lockDuration: settings.lockDurationMs ?? 30_000,
         stalledInterval: settings.lockDurationMs ?? 30_000,

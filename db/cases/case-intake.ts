@@ -234,7 +234,14 @@ export async function registerCase(
     const item = (await tx.findOne(
       ServiceItem,
       { code: input.itemCode },
-      { populate: ['departments', 'currentVersion.materials'] },
+      {
+        populate: ['departments', 'currentVersion.materials'],
+        // One statement: an item has a few departments and a checklist of a few entries.
+        populateHints: {
+          departments: { strategy: 'joined' },
+          'currentVersion.materials': { strategy: 'joined' },
+        },
+      },
     )) as ServiceItem | null;
     if (!item?.active || !item.currentVersion) {
       throw badInput('itemCode', `${input.itemCode} is not an item of the catalogue`);

@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { chinaDate, hallCalendar } from '../calendar/index.ts';
 import { Case } from '../entities/case.ts';
 import { CaseDepartmentTask } from '../entities/case-department-task.ts';
@@ -71,6 +72,18 @@ export async function loadCaseForPackages(em: HubEntityManager, caseId: string):
   return (await em.findOne(Case, { id: caseId }, { populate: CASE_VIEW_POPULATE })) as Case | null;
 }
 
+/**
+ * What deciding and building a case's transfers reads: its item's departments, checklist, applicant,
+ * materials and tasks (not its timeline, documents or suspensions), one statement per relation.
+ */
+const TRANSFER_POPULATE = [
+  'item.departments',
+  'itemVersion.materials',
+  'applicant',
+  'materials.blob',
+  'tasks',
+] as const;
+
 /** The package a department (or the platform) receives for a case: metadata, applicant, materials. */
 export function packageOf(hallCase: Case, departmentCode: string, idempotencyKey: string): TransferPackage {
   const check = materialCheckOf(hallCase);
@@ -113,7 +126,18 @@ export function packageOf(hallCase: Case, departmentCode: string, idempotencyKey
  * longer) accepted has none.
  */
 export async function pendingTransfers(em: HubEntityManager, caseId: string): Promise<PendingTransfer[]> {
-  const hallCase = await loadCaseForPackages(em, caseId);
+  const hallCase = (await em.findOne(
+    Case,
+    { id: caseId },
+    {
+      populate: TRANSFER_POPULATE,
+      // A few departments and checklist entries: joined into the case's own statement.
+      populateHints: {
+        'item.departments': { strategy: 'joined' },
+        'itemVersion.materials': { strategy: 'joined' },
+      },
+    },
+  )) as Case | null;
   if (
     !hallCase ||
     !['accepted', 'accepted_with_deficiency'].includes(hallCase.status) ||
@@ -123,7 +147,7 @@ export async function pendingTransfers(em: HubEntityManager, caseId: string): Pr
   // An immediate item is decided at the window by the department's chief representative (R-C1):
   // its department receives no package to decide again.
   if (hallCase.item.kind === 'immediate') return [];
-  const tasks = await em.find(CaseDepartmentTask, { case: hallCase });
+  const tasks = hallCase.tasks.getItems();
   const order = hallCase.item.departments.getItems().map((d) => d.code);
   const { routing, stageLimits } = hallCase.itemVersion;
   const transfer = (departmentCode: string, position: number): PendingTransfer => ({
@@ -153,10 +177,28 @@ export async function recordTransfer(
   result: { adapter: string; departmentRef: string },
   handedOverAt: Date = new Date(),
 ): Promise<void> {
+  try {
+    await writeTransfer(em, transfer, result, handedOverAt);
+  } catch (error) {
+    // Recorded already (a job run twice): the task's unique key refuses the second, and its transaction
+    // writes nothing. Checked by the key rather than by reading for the task first: one statement less.
+    if (
+      error instanceof UniqueConstraintViolationException &&
+      error.message.includes('case_department_task_idempotency_key_unique')
+    )
+      return;
+    throw error;
+  }
+}
+
+async function writeTransfer(
+  em: HubEntityManager,
+  transfer: PendingTransfer,
+  result: { adapter: string; departmentRef: string },
+  handedOverAt: Date,
+): Promise<void> {
   await em.transactional(async (tx) => {
     const hallCase = await tx.findOneOrFail(Case, { id: transfer.hallCase.id });
-    const existing = await tx.findOne(CaseDepartmentTask, { idempotencyKey: transfer.pkg.idempotencyKey });
-    if (existing) return;
     const paper = transfer.pkg.materials.filter((m) => m.medium === 'paper').length;
     const dueOn =
       transfer.stageLimitDays === null

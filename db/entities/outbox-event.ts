@@ -8,6 +8,18 @@ export const OutboxEventSchema = defineEntity({
   name: 'OutboxEvent',
   tableName: 'outbox_event',
   indexes: [{ properties: ['publishedAt', 'id'] }],
+  // Wakes the relays at commit (LISTEN outbox_event; PostgreSQL sends one notification per
+  // transaction); they still poll, as they must on PGlite.
+  triggers: [
+    {
+      name: 'outbox_event_notify',
+      timing: 'after',
+      events: ['insert', 'update'],
+      forEach: 'row',
+      when: '(new.published_at IS NULL)',
+      body: "perform pg_notify('outbox_event', ''); return null;",
+    },
+  ],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
     topic: p.string(),
