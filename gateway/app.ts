@@ -76,6 +76,9 @@ export async function startGateway(
 
   const app = express();
   app.disable('x-powered-by');
+  // No hash of every answer for a weak ETag: GraphQL answers are `no-store`, and the routes whose
+  // files are worth caching (documents, certificates) set a strong ETag of their content hash.
+  app.set('etag', false);
   app.set('trust proxy', false);
   const httpServer = http.createServer(app);
 
