@@ -24,40 +24,28 @@ export async function recordDeadLetter(orm: HubOrm, job: FailedJob): Promise<voi
  * open or already sent again — is left alone. Returns how many were added.
  */
 export async function recordMissingDeadLetters(orm: HubOrm, jobs: readonly FailedJob[]): Promise<number> {
-  let added = 0;
   const em = forkEm(orm);
-  for (const job of jobs) {
-    const caseId =
-      typeof job.payload.caseId === 'string' && job.payload.caseId !== '' ? job.payload.caseId : null;
-    const rows = await em.execute<{ id: string }[]>(
-      `insert into dead_letter (queue, job_name, job_id, case_id, payload, reason, attempts, failed_at)
-       select ?, ?, ?, ?, ?, ?, ?, now()
-        where not exists (select 1 from dead_letter where job_id = ?)
-       returning id`,
-      [
-        job.queue,
-        job.jobName,
-        job.jobId,
-        caseId,
-        JSON.stringify(job.payload),
-        job.reason.slice(0, 4000),
-        job.attempts,
-        job.jobId,
-      ],
-    );
-    added += rows.length;
-  }
+  let added = 0;
+  for (const job of jobs) if (await insertDeadLetter(em, job, 'any')) added++;
   return added;
 }
 
-/** The same, inside a transaction of the caller's (e.g. the relay's). */
-export async function insertDeadLetter(em: HubEntityManager, job: FailedJob): Promise<void> {
+/**
+ * The same, inside a transaction of the caller's (e.g. the relay's). Nothing is written while the job
+ * id has an open letter (`unless: 'open'`), or any letter at all (`'any'`). Says whether it wrote one.
+ */
+export async function insertDeadLetter(
+  em: HubEntityManager,
+  job: FailedJob,
+  unless: 'open' | 'any' = 'open',
+): Promise<boolean> {
   const caseId =
     typeof job.payload.caseId === 'string' && job.payload.caseId !== '' ? job.payload.caseId : null;
-  await em.execute(
+  const rows = await em.execute<{ id: string }[]>(
     `insert into dead_letter (queue, job_name, job_id, case_id, payload, reason, attempts, failed_at)
      select ?, ?, ?, ?, ?, ?, ?, now()
-      where not exists (select 1 from dead_letter where job_id = ? and retried_at is null)`,
+      where not exists (select 1 from dead_letter where job_id = ?${unless === 'open' ? ' and retried_at is null' : ''})
+     returning id`,
     [
       job.queue,
       job.jobName,
@@ -69,6 +57,7 @@ export async function insertDeadLetter(em: HubEntityManager, job: FailedJob): Pr
       job.jobId,
     ],
   );
+  return rows.length > 0;
 }
 
 function supervisor(actor: Actor | null): Actor {
