@@ -47,6 +47,26 @@ describe('listing cases', () => {
     expect(hub.db.statements.length).toBeLessThanOrEqual(14);
   });
 
+  it('adds each case’s delivery, messages and certificates in one statement per kind, not per case', async () => {
+    hub.db.statements.length = 0;
+    const { body } = await hub.gql<{
+      cases: {
+        edges: { node: { delivery: { method: string; status: string }; notifications: unknown[] } }[];
+      };
+    }>(
+      `{ cases(first: 100) { edges { node { id delivery { method status } notifications { kind } certificates { identifier } } } } }`,
+      {},
+      { token: clerk },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.cases.edges).toHaveLength(100);
+    expect(body.data!.cases.edges.every((e) => e.node.delivery.status === 'AWAITING_RESULT')).toBe(true);
+    const extras = hub.db.statements.filter((sql) =>
+      /from "(case_delivery|notification|certificate)"/.test(sql),
+    );
+    expect(extras).toHaveLength(3);
+  });
+
   it('filters by status and date and pages without gaps or repeats', async () => {
     type Page = {
       cases: {

@@ -390,8 +390,7 @@ export type DeliveryView = Pick<
   | 'signature'
 >;
 
-export async function deliveryView(em: HubEntityManager, hallCase: Case): Promise<DeliveryView> {
-  const stored = await em.findOne(CaseDelivery, { case: hallCase.id });
+export function deliveryView(hallCase: Case, stored: CaseDelivery | null): DeliveryView {
   return (
     stored ?? {
       method: defaultMethod(hallCase.itemVersion.deliveryOptions),

@@ -98,15 +98,6 @@ export async function findCertificateForDownload(
   return certificate;
 }
 
-/** Every certificate issued on a case, oldest first (the caller has checked access to the case). */
-export async function certificatesOfCase(em: HubEntityManager, caseId: string): Promise<Certificate[]> {
-  return em.find(
-    Certificate,
-    { sourceCase: caseId },
-    { populate: ['type'], orderBy: { createdAt: 'asc', version: 'asc' } },
-  );
-}
-
 /** Past its last day of validity, in China time. */
 export function isExpired(certificate: Pick<Certificate, 'validTo'>, now = new Date()): boolean {
   return (

@@ -1,5 +1,5 @@
+import { caseExtrasOf } from '../../../db/cases/case-extras.ts';
 import {
-  certificatesOfCase,
   holderIdNumberFor,
   isExpired,
   scopeOfCertificate,
@@ -52,7 +52,7 @@ export const CertificateType: CertificateTypeResolvers = {
 
 /** `Case.certificates`: the case itself was access-checked when it was fetched. */
 export const CaseCertificateFields: CaseResolvers = {
-  certificates: (c, _args, { em }) => certificatesOfCase(em, c.id),
+  certificates: (c, _args, { em }) => caseExtrasOf(em).certificates.load(c.id),
 };
 
 type StatusResultValue = ResolversUnionTypes<ResolversParentTypes>['CertificateStatusResult'];

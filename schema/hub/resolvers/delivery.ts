@@ -1,5 +1,5 @@
 import { deliveryView } from '../../../db/cases/case-delivery.ts';
-import { Notification } from '../../../db/entities/notification.ts';
+import { caseExtrasOf } from '../../../db/cases/case-extras.ts';
 import { maskPhone } from '../../../db/identity/mask.ts';
 import type {
   CaseDeliveryResolvers,
@@ -26,7 +26,7 @@ export const deliveryEnums = {
 
 export const CaseDeliveryFields: CaseResolvers = {
   delivery: async (c, _args, { em, actor }) => {
-    const view = await deliveryView(em, c);
+    const view = deliveryView(c, await caseExtrasOf(em).deliveries.load(c.id));
     // The address and the phone are the applicant's: in full for them (and the address for the hall's clerks).
     const own = actor?.role === 'applicant' && c.applicant.accountId === actor.id;
     const clerk = actor?.role === 'clerk';
@@ -36,7 +36,7 @@ export const CaseDeliveryFields: CaseResolvers = {
       address: view.address && !own && !clerk ? `${view.address.slice(0, 6)}****` : view.address,
     };
   },
-  notifications: (c, _args, { em }) => em.find(Notification, { case: c.id }, { orderBy: { sentAt: 'asc' } }),
+  notifications: (c, _args, { em }) => caseExtrasOf(em).notifications.load(c.id),
 };
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
