@@ -19,10 +19,11 @@ import { median, sampleProcess } from './kit/load.ts';
 const ITEM = 'BDC-003';
 const MATERIAL_CODES = ['M01', 'M02', 'M03', 'M04', 'M05'];
 
-const REGISTER = `mutation Register($input: RegisterCaseInput!) {
+/** The intake measured here; test/intake-statements.test.ts counts its SQL statements. */
+export const INTAKE_REGISTER = `mutation Register($input: RegisterCaseInput!) {
   registerCase(input: $input) { id number version status materialCheck { complete allGapsTolerable gaps { code state } } }
 }`;
-const DECIDE = `mutation Accept($id: ID!, $v: Int!) {
+export const INTAKE_ACCEPT = `mutation Accept($id: ID!, $v: Int!) {
   decideAcceptance(caseId: $id, expectedVersion: $v, decision: { type: ACCEPT }) {
     __typename
     ... on CaseAccepted { case { id status version deadline { dueDate } } notice { number title } }
@@ -74,7 +75,7 @@ async function gql(url: string, token: string, query: string, variables: Record<
 }
 
 async function intakeThroughApi(url: string, token: string): Promise<string> {
-  const registered = await gql(url, token, REGISTER, {
+  const registered = await gql(url, token, INTAKE_REGISTER, {
     input: {
       itemCode: ITEM,
       channel: 'WINDOW',
@@ -83,7 +84,7 @@ async function intakeThroughApi(url: string, token: string): Promise<string> {
     },
   });
   const c = registered.registerCase!;
-  const decided = await gql(url, token, DECIDE, { id: c.id, v: c.version });
+  const decided = await gql(url, token, INTAKE_ACCEPT, { id: c.id, v: c.version });
   if (decided.decideAcceptance!.__typename !== 'CaseAccepted') {
     throw new Error(`the case was not accepted: ${JSON.stringify(decided.decideAcceptance)}`);
   }
@@ -267,7 +268,7 @@ export async function runIntakeBench(
   try {
     const { url, clerkToken } = hub.info;
     // One intake step by step, to take the rows it wrote as the SQL script's templates.
-    const registered = await gql(url, clerkToken, REGISTER, {
+    const registered = await gql(url, clerkToken, INTAKE_REGISTER, {
       input: {
         itemCode: ITEM,
         channel: 'WINDOW',
@@ -281,7 +282,7 @@ export async function runIntakeBench(
     try {
       const [registeredCase] = (await client.query('select * from hall_case where id = $1', [first.id]))
         .rows as Row[];
-      await gql(url, clerkToken, DECIDE, { id: first.id, v: first.version });
+      await gql(url, clerkToken, INTAKE_ACCEPT, { id: first.id, v: first.version });
       templates = await readTemplates(client, String(first.id), registeredCase!);
     } finally {
       client.release();

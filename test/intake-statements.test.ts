@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INTAKE_ACCEPT, INTAKE_REGISTER } from '../bench/intake-bench.ts';
 import { citizenId } from './kit/front-desk.ts';
 import { startTestHub, type TestHub } from './kit/test-hub.ts';
-
-/** The bench's intake (bench/intake-bench.ts): register with 5 materials, then accept. */
-const REGISTER = `mutation Register($input: RegisterCaseInput!) {
-  registerCase(input: $input) { id number version status materialCheck { complete allGapsTolerable gaps { code state } } }
-}`;
-const DECIDE = `mutation Accept($id: ID!, $v: Int!) {
-  decideAcceptance(caseId: $id, expectedVersion: $v, decision: { type: ACCEPT }) {
-    __typename
-    ... on CaseAccepted { case { id status version deadline { dueDate } } notice { number title } }
-    ... on DecisionNotAllowed { errorCode message }
-  }
-}`;
 
 describe('front-desk intake through the API', () => {
   let hub: TestHub;
@@ -28,7 +17,7 @@ describe('front-desk intake through the API', () => {
   const intake = async (serial: number) => {
     const registerStart = hub.db.statements.length;
     const registered = await hub.gql<{ registerCase: { id: string; version: number } }>(
-      REGISTER,
+      INTAKE_REGISTER,
       {
         input: {
           itemCode: 'BDC-003',
@@ -47,7 +36,7 @@ describe('front-desk intake through the API', () => {
     const acceptStart = hub.db.statements.length;
     const { id, version } = registered.body.data!.registerCase;
     const accepted = await hub.gql<{ decideAcceptance: { __typename: string } }>(
-      DECIDE,
+      INTAKE_ACCEPT,
       { id, v: version },
       { token: clerk },
     );
