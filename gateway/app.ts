@@ -33,6 +33,7 @@ import { documentsRouter } from './documents-route.ts';
 import { createErrorFormatter } from './errors.ts';
 import { graphiqlRouter } from './graphiql.ts';
 import { healthRouter } from './health.ts';
+import { planningGateway } from './plan/plan-executor.ts';
 import { queueDashboardRouter } from './queue-dashboard.ts';
 import { stitchGatewaySchema } from './stitch.ts';
 import { uploadsRouter } from './uploads.ts';
@@ -94,7 +95,11 @@ export async function startGateway(
 
   const queues = new HubQueues(deps.redis, config.QUEUE_PREFIX);
   const apollo = new ApolloServer<HubContext>({
-    schema,
+    gateway: planningGateway(schema, {
+      enabled: config.GATEWAY_PLANNER === 'on',
+      onUnplannable: (reason, operationName) =>
+        logger.debug({ reason, operationName }, 'operation runs through stitching'),
+    }),
     // armor's types come from Apollo's CommonJS build; the plugins are the same objects.
     plugins: [
       ...(armor.plugins as unknown as ApolloServerPlugin<HubContext>[]),

@@ -25,6 +25,11 @@ export const configSchema = baseConfigSchema.extend({
   GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(50),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(5000),
   GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(1_000_000).default(60_000),
+  /**
+   * `on`: queries run by their cached plan (gateway/plan/); `off`: every operation runs through
+   * stitching, as a way back should a plan ever answer differently.
+   */
+  GATEWAY_PLANNER: z.enum(['on', 'off']).default('on'),
 });
 
 export type HubConfig = z.infer<typeof configSchema>;

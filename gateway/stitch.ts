@@ -9,6 +9,9 @@ export async function stitchGatewaySchema(contributions: SubschemaContribution[]
     if (names.has(c.name)) throw new Error(`two subschemas are named "${c.name}"`);
     names.add(c.name);
   }
-  const subschemas = await Promise.all(contributions.map((c) => c.build()));
+  // Named after their contribution: the planner and its errors name the subschema.
+  const subschemas = await Promise.all(
+    contributions.map(async (c) => ({ name: c.name, ...(await c.build()) })),
+  );
   return stitchSchemas({ subschemas, mergeDirectives: true });
 }

@@ -4,9 +4,10 @@ import type { SubschemaConfig } from '@graphql-tools/delegate';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 import { FilterRootFields, RenameObjectFields, RenameTypes } from '@graphql-tools/wrap';
-import { GraphQLError, isSpecifiedScalarType, print } from 'graphql';
+import { GraphQLError, isSpecifiedScalarType } from 'graphql';
 import type { AdapterDeps, AdapterHealth, DepartmentAdapter } from '../kit/adapter-contract.ts';
 import { DepartmentError, departmentUnavailable } from '../kit/department-error.ts';
+import { printedDocument } from '../kit/printed-document.ts';
 import { type GraphQLEnvelope, RealEstateClient } from './real-estate.client.ts';
 import type { RealEstateConfig } from './real-estate.config.ts';
 import {
@@ -144,7 +145,7 @@ async function forwardToRegistry(
   let envelope: GraphQLEnvelope;
   try {
     envelope = await client.forward('case-registrations', {
-      query: print(request.document),
+      query: printedDocument(request.document),
       ...(request.variables ? { variables: request.variables } : {}),
       ...(request.operationName ? { operationName: request.operationName } : {}),
     });

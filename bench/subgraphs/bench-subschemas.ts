@@ -2,9 +2,10 @@ import type { MergedTypeConfig, SubschemaConfig } from '@graphql-tools/delegate'
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 import { FilterRootFields } from '@graphql-tools/wrap';
-import { GraphQLError, print } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { CallRecorder } from '../../adapters/kit/adapter-contract.ts';
 import { DepartmentError, departmentUnavailable } from '../../adapters/kit/department-error.ts';
+import { printedDocument } from '../../adapters/kit/printed-document.ts';
 import { type GraphQLEnvelope, RealEstateClient } from '../../adapters/real-estate/real-estate.client.ts';
 import { realEstateConfigSchema } from '../../adapters/real-estate/real-estate.config.ts';
 import type { SubschemaContribution } from '../../schema/subschemas.ts';
@@ -70,7 +71,7 @@ function departmentExecutor(name: string, client: RealEstateClient): Executor {
     let envelope: GraphQLEnvelope;
     try {
       envelope = await client.forward('bench-merge', {
-        query: print(request.document),
+        query: printedDocument(request.document),
         ...(request.variables ? { variables: request.variables } : {}),
         ...(request.operationName ? { operationName: request.operationName } : {}),
       });

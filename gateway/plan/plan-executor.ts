@@ -1,0 +1,95 @@
+import type { ApolloServerOptionsWithGateway } from '@apollo/server';
+import { execute, type GraphQLSchema, getVariableValues } from 'graphql';
+import { planQuery, type QueryPlan, Unplannable } from './query-plan.ts';
+import { runPlan } from './run-plan.ts';
+
+type GatewayInterface = ApolloServerOptionsWithGateway<never>['gateway'];
+type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
+
+/** Documents whose plan (or whose reason for having none) is kept; the oldest goes first. */
+const MAX_PLANS = 1_000;
+
+export interface PlanningGatewayOptions {
+  /** Off: every operation runs through stitching (GATEWAY_PLANNER=off). */
+  enabled?: boolean;
+  /** Told once per document that stitching runs instead of a plan, with the reason. */
+  onUnplannable?: (reason: string, operationName: string | null) => void;
+}
+
+/**
+ * Apollo Server's gateway hook around the stitched schema: Apollo still parses, validates (with the
+ * armor limits), builds the context and formats errors; this decides how each operation executes.
+ * A query document gets a plan once (query-plan.ts) and each request then runs only that plan's
+ * fetches (run-plan.ts). Whatever the planner refuses runs through graphql-js on the stitched schema,
+ * as it did before, so the one schema answers every operation either way.
+ *
+ * Only the plan is kept between requests — never data — so nothing of one actor's answer can reach
+ * another's: every fetch runs with the request's own context and variables.
+ */
+export function planningGateway(
+  schema: GraphQLSchema,
+  options: PlanningGatewayOptions = {},
+): GatewayInterface {
+  const plans = new Map<string, QueryPlan | Unplannable>();
+  const enabled = options.enabled ?? true;
+  const listeners = new Set<Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0]>();
+
+  const planFor = (key: string, build: () => QueryPlan, operationName: string | null) => {
+    let plan = plans.get(key);
+    if (plan) {
+      // Most recently used last: the first entry is the one to drop.
+      plans.delete(key);
+      plans.set(key, plan);
+      return plan;
+    }
+    try {
+      plan = build();
+    } catch (error) {
+      if (!(error instanceof Unplannable)) throw error;
+      plan = error;
+      options.onUnplannable?.(error.message, operationName);
+    }
+    if (plans.size >= MAX_PLANS) plans.delete(plans.keys().next().value!);
+    plans.set(key, plan);
+    return plan;
+  };
+
+  const executor: GatewayExecutor = async (request) => {
+    const { document, operation, operationName, context } = request;
+    const variables = request.request.variables ?? {};
+    const plan = enabled
+      ? planFor(
+          `${request.queryHash}\u0000${operationName ?? ''}`,
+          () => planQuery(schema, document, operation),
+          operationName,
+        )
+      : null;
+    if (!plan || plan instanceof Unplannable) {
+      return execute({
+        schema,
+        document,
+        contextValue: context,
+        variableValues: variables,
+        operationName,
+      }) as ReturnType<GatewayExecutor>;
+    }
+    // As graphql-js would, before anything is sent upstream.
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+    if (coerced.errors) return { errors: coerced.errors };
+    return runPlan(plan, variables, context);
+  };
+
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      listeners.add(callback);
+      return () => listeners.delete(callback);
+    },
+    async load() {
+      for (const listener of listeners) listener({ apiSchema: schema, coreSupergraphSdl: '' });
+      return { executor };
+    },
+    async stop() {
+      plans.clear();
+    },
+  };
+}
