@@ -11,7 +11,7 @@ import {
   sampleProcess,
   watchProcesses,
 } from './kit/load.ts';
-import { DIRECT_SUBGRAPH_QUERY, type QueryShape, requestBody, shapes } from './shapes.ts';
+import { DIRECT_SUBGRAPH_QUERY, directMergeBody, type QueryShape, requestBody, shapes } from './shapes.ts';
 import type { SubgraphCounts, SubgraphFaults } from './subgraphs/subgraph-server.ts';
 import { composeBenchSupergraph } from './subgraphs/supergraph.ts';
 import { buildOneProcessSchema } from './targets/one-process-schema.ts';
@@ -299,6 +299,8 @@ export async function runGatewayBench(
               url: urls.cases!,
               body: JSON.stringify({ query: DIRECT_SUBGRAPH_QUERY, variables: { first: 20 } }),
             },
+            // The merge hop asked directly: with the cases' p50, what the two hops cost without a gateway.
+            { id: 'direct-merge', url: urls.real_estate!, body: directMergeBody(20) },
           ];
           const order = latencyTargets.map((_, i) => latencyTargets[(i + round) % latencyTargets.length]!);
           for (const t of order) {

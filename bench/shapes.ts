@@ -1,3 +1,4 @@
+import { caseList } from './subgraphs/bench-data.ts';
 import type { SubgraphFaults } from './subgraphs/subgraph-server.ts';
 
 /**
@@ -116,6 +117,21 @@ export const shapes: QueryShape[] = [
 /** The request body every target receives for a shape (the same bytes for all). */
 export function requestBody(shape: QueryShape): string {
   return JSON.stringify({ query: shape.query, variables: shape.variables });
+}
+
+/**
+ * The merge hop of the headline shape asked of the real-estate subgraph directly: the registrations
+ * of the first `first` cases by their numbers, as a gateway asks for them.
+ */
+export function directMergeBody(first: number): string {
+  return JSON.stringify({
+    query: `query($representations: [_Any!]!) { _entities(representations: $representations) {
+  ... on Case { registration { id status type property { location floorArea mortgaged } } }
+} }`,
+    variables: {
+      representations: caseList(first).map((c) => ({ __typename: 'Case', number: c.number })),
+    },
+  });
 }
 
 /** What the cases subgraph answers directly: the latency reference for one connection. */

@@ -1,0 +1,129 @@
+import { getOperationAST, parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DepartmentAdapter } from '../adapters/kit/adapter-contract.ts';
+import { realEstateAdapter } from '../adapters/real-estate/index.ts';
+import {
+  type RunningRealEstateSimulator,
+  startRealEstateSimulator,
+} from '../adapters/real-estate/real-estate.simulator.ts';
+import { taxAdapter } from '../adapters/tax/index.ts';
+import { type RunningTaxSimulator, startTaxSimulator } from '../adapters/tax/tax.simulator.ts';
+import { decideAcceptance } from '../db/cases/case-decisions.ts';
+import { registerCase } from '../db/cases/case-intake.ts';
+import { createIdentityResolver } from '../db/departments/applicant-identities.ts';
+import { forkEm } from '../db/orm.ts';
+import { DEMO_ACTORS } from '../gateway/auth/demo-actors.ts';
+import { planQuery, Unplannable } from '../gateway/plan/query-plan.ts';
+import { stitchGatewaySchema } from '../gateway/stitch.ts';
+import { gatewaySubschemas } from '../schema/subschemas.ts';
+import { citizenId, requiredMaterials, TOLERANT_ITEM } from './kit/front-desk.ts';
+import { createTestDatabase, type TestDatabase } from './kit/test-database.ts';
+import { startTestHub, type TestHub } from './kit/test-hub.ts';
+
+type Body = { errors?: { locations?: unknown; path?: unknown[] }[] };
+
+/**
+ * Stitching reports an error of a root field without `locations`; a plan gives the field's place in
+ * the document, as graphql-js does. Everything else must be the same.
+ */
+function withoutRootLocations<T extends Body>(planned: T, stitched: Body): T {
+  if (!planned.errors) return planned;
+  return {
+    ...planned,
+    errors: planned.errors.map((e, i) => {
+      if (stitched.errors?.[i]?.locations !== undefined || e.path?.length !== 1) return e;
+      expect(e.locations).toBeDefined();
+      const { locations: _, ...rest } = e;
+      return rest;
+    }),
+  };
+}
+
+/**
+ * The hub's own schema with its departments, planned and not: two gateways on one database, one with
+ * GATEWAY_PLANNER=off, must give the same answers to the screens' queries, for every role that asks.
+ */
+describe('the hub answers the same with and without query plans', () => {
+  let db: TestDatabase;
+  let realEstate: RunningRealEstateSimulator;
+  let tax: RunningTaxSimulator;
+  let planned: TestHub;
+  let stitched: TestHub;
+  let adapters: DepartmentAdapter[];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    realEstate = await startRealEstateSimulator();
+    tax = await startTaxSimulator();
+    const deps = { recorder: { record: () => {} }, identities: createIdentityResolver(db.orm) };
+    adapters = [
+      realEstateAdapter.create(realEstateAdapter.config.parse({}), realEstate.url, deps),
+      taxAdapter.create(taxAdapter.config.parse({}), tax.url, deps),
+    ];
+    planned = await startTestHub({ db, adapters });
+    stitched = await startTestHub({ db, adapters, env: { GATEWAY_PLANNER: 'off' } });
+    const materials = requiredMaterials(TOLERANT_ITEM).map((m) => ({
+      checklistCode: m.checklistCode,
+      medium: 'paper' as const,
+    }));
+    for (let i = 0; i < 6; i++) {
+      const c = await registerCase(forkEm(db.orm), DEMO_ACTORS.clerk, {
+        itemCode: TOLERANT_ITEM.code,
+        channel: 'window',
+        applicant: { type: 'person', name: `对照${i}`, idNumber: citizenId(900 + i) },
+        materials,
+      });
+      if (i % 2 === 0)
+        await decideAcceptance(forkEm(db.orm), DEMO_ACTORS.clerk, c.id, c.version, { type: 'accept' });
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await planned?.close();
+    await stitched?.close();
+    await realEstate?.close();
+    await tax?.close();
+    await db?.drop();
+  });
+
+  const CASES_WITH_TAX = `query($first: Int!) { cases(first: $first) { edges { cursor node {
+    id number status receivedAt acceptedOn channel item { code name zone { name } } applicant { name taxStatus { status } }
+    materials { checklistCode medium } timeline { seq type } materialCheck { complete gaps { code state } }
+    deadline { dueDate }
+  } } } }`;
+  const CASES_WITH_REGISTRY = `query($first: Int!) { cases(first: $first) { edges { node {
+    number realEstateRegistration { id status }
+  } } } }`;
+  const CATALOGUE = `query { serviceItems(first: 5) { totalCount edges { node {
+    code name kind promisedLimitDays leadDepartment { name } checklist { name tolerable }
+  } } } }`;
+  const BAD_ARGUMENT = 'query { cases(first: -1) { edges { cursor } } }';
+
+  const queries: [string, string, boolean][] = [
+    ['a case list with the tax bureau merged in', CASES_WITH_TAX, true],
+    ['a case list with the registry merged in (renamed types: stitching)', CASES_WITH_REGISTRY, false],
+    ['the catalogue', CATALOGUE, true],
+    ['a refused argument', BAD_ARGUMENT, true],
+  ];
+
+  it.each(queries)('%s', async (_title, query, plannable) => {
+    const schema = await stitchGatewaySchema(gatewaySubschemas(adapters));
+    const document = parse(query);
+    const plan = () => planQuery(schema, document, getOperationAST(document)!);
+    if (plannable) expect(plan).not.toThrow();
+    else expect(plan).toThrow(Unplannable);
+    for (const role of ['clerk', 'supervisor', 'applicant'] as const) {
+      const variables = { first: 6 };
+      const a = await planned.gql(query, variables, { token: await planned.token(role) });
+      const b = await stitched.gql(query, variables, { token: await stitched.token(role) });
+      expect(a.status).toBe(b.status);
+      expect(withoutRootLocations(a.body, b.body)).toEqual(b.body);
+    }
+  });
+
+  it('an anonymous caller gets the same answer', async () => {
+    const a = await planned.gql(CASES_WITH_TAX, { first: 2 });
+    const b = await stitched.gql(CASES_WITH_TAX, { first: 2 });
+    expect(a.status).toBe(b.status);
+    expect(withoutRootLocations(a.body, b.body)).toEqual(b.body);
+  });
+});
