@@ -93,6 +93,13 @@ describe('the hub answers the same with and without query plans', () => {
   const CASES_WITH_REGISTRY = `query($first: Int!) { cases(first: $first) { edges { node {
     number realEstateRegistration { id status }
   } } } }`;
+  const CASES_WITH_BOTH = `query($first: Int!) { cases(first: $first) { edges { node {
+    number applicant { name taxStatus { status } }
+    realEstateRegistration { id status }
+  } } } }`;
+  const WITH_INCLUDE = `query($first: Int!) { cases(first: $first) { edges { node {
+    number realEstateRegistration @include(if: true) { id status }
+  } } } }`;
   const CATALOGUE = `query { serviceItems(first: 5) { totalCount edges { node {
     code name kind promisedLimitDays leadDepartment { name } checklist { name tolerable }
   } } } }`;
@@ -100,7 +107,9 @@ describe('the hub answers the same with and without query plans', () => {
 
   const queries: [string, string, boolean][] = [
     ['a case list with the tax bureau merged in', CASES_WITH_TAX, true],
-    ['a case list with the registry merged in (renamed types: stitching)', CASES_WITH_REGISTRY, false],
+    ['a case list with the registry merged in (its types renamed)', CASES_WITH_REGISTRY, true],
+    ['a case list with both departments', CASES_WITH_BOTH, true],
+    ['@include (stitching)', WITH_INCLUDE, false],
     ['the catalogue', CATALOGUE, true],
     ['a refused argument', BAD_ARGUMENT, true],
   ];

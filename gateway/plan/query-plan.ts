@@ -1,5 +1,12 @@
 import type { MergedTypeConfig, StitchingInfo, Subschema } from '@graphql-tools/delegate';
-import { FilterObjectFields, FilterRootFields, FilterTypes } from '@graphql-tools/wrap';
+import type { ExecutionRequest } from '@graphql-tools/utils';
+import {
+  FilterObjectFields,
+  FilterRootFields,
+  FilterTypes,
+  RenameObjectFields,
+  RenameTypes,
+} from '@graphql-tools/wrap';
 import {
   type ArgumentNode,
   type DocumentNode,
@@ -13,8 +20,10 @@ import {
   isLeafType,
   isListType,
   isObjectType,
+  isScalarType,
   Kind,
   type OperationDefinitionNode,
+  OperationTypeNode,
   parse,
   print,
   type SelectionSetNode,
@@ -99,7 +108,18 @@ interface DraftFetch {
   children: Map<string, DraftFetch>;
 }
 
-const RENAME_FREE_TRANSFORMS = [FilterRootFields, FilterTypes, FilterObjectFields];
+/**
+ * Transforms whose request rewriting depends on the document alone: a plan's fetch is written in the
+ * one schema's names and rewritten by them once, when the plan is made, as stitching rewrites every
+ * request. Renamed fields keep their one-schema name as alias, so answers need no rewriting back.
+ */
+const PLANNABLE_TRANSFORMS = [
+  FilterRootFields,
+  FilterTypes,
+  FilterObjectFields,
+  RenameTypes,
+  RenameObjectFields,
+];
 
 export function planQuery(
   schema: GraphQLSchema,
@@ -184,10 +204,10 @@ class Planner {
     return into;
   }
 
-  /** Subschemas whose transforms only hide things: their requests need no rewriting. */
+  /** Subschemas whose transforms rewrite a request from its document alone. */
   checkSubschema(subschema: Subschema): void {
     for (const t of subschema.transforms) {
-      if (!RENAME_FREE_TRANSFORMS.some((c) => t instanceof c))
+      if (!PLANNABLE_TRANSFORMS.some((c) => t instanceof c))
         throw new Unplannable(`subschema ${subschema.name ?? '?'} has a ${t.constructor.name} transform`);
     }
     if (subschema.batch) throw new Unplannable('batch-executed subschemas run through stitching');
@@ -348,13 +368,15 @@ function finishFetch(draft: DraftFetch, operation: OperationDefinitionNode): Fet
     if (!field) throw new Unplannable(`${subschema.name} has no merge field ${merge.fieldName}`);
     const returned = getNamedType(field.type);
     if (!isList(field.type)) throw new Unplannable(`${merge.fieldName} does not return a list`);
+    // The field is the subschema's own (it may be hidden from the one schema), so its types have the
+    // subschema's names; the merge rule says it answers `merge.typeName` objects.
     if (isAbstractType(returned)) body = `{ ... on ${merge.typeName} ${body} }`;
-    else if (returned.name !== merge.typeName)
-      throw new Unplannable(`${merge.fieldName} returns ${returned.name}, not ${merge.typeName}`);
     const args: string[] = [];
     for (const argName of merge.argNames) {
       const arg = field.args.find((a) => a.name === argName);
       if (!arg) throw new Unplannable(`${merge.fieldName} has no argument ${argName}`);
+      if (!isScalarType(getNamedType(arg.type)))
+        throw new Unplannable(`${merge.fieldName}(${argName}:) takes input objects`);
       keyVariables.push(`$__key_${argName}: ${arg.type.toString()}`);
       args.push(`${argName}: $__key_${argName}`);
     }
@@ -368,9 +390,10 @@ function finishFetch(draft: DraftFetch, operation: OperationDefinitionNode): Fet
   });
   const definitions = (operation.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value));
   const declared = [...keyVariables, ...definitions.map((d) => print(d))];
-  const document = parse(`query${declared.length ? `(${declared.join(', ')})` : ''} ${body}`, {
-    noLocation: true,
-  });
+  const document = inSubschemaNames(
+    subschema,
+    parse(`query${declared.length ? `(${declared.join(', ')})` : ''} ${body}`, { noLocation: true }),
+  );
   return {
     subschema,
     label: subschema.name ?? 'subschema',
@@ -381,6 +404,17 @@ function finishFetch(draft: DraftFetch, operation: OperationDefinitionNode): Fet
     provides: draft.provides,
     children: [...draft.children.values()].map((c) => finishFetch(c, operation)),
   };
+}
+
+/** The subschema's transforms rewrite the document as they rewrite every delegated request. */
+function inSubschemaNames(subschema: Subschema, document: DocumentNode): DocumentNode {
+  let request: ExecutionRequest = { document, variables: {}, operationType: OperationTypeNode.QUERY };
+  // As stitching applies them to a request: the last transform first.
+  for (const transform of [...subschema.transforms].reverse()) {
+    if (transform.transformRequest)
+      request = transform.transformRequest(request, { subschema } as never, {} as never);
+  }
+  return request.document;
 }
 
 function isList(type: GraphQLOutputType): boolean {
