@@ -97,8 +97,10 @@ export async function startGateway(
   const apollo = new ApolloServer<HubContext>({
     gateway: planningGateway(schema, {
       enabled: config.GATEWAY_PLANNER === 'on',
-      onUnplannable: (reason, operationName) =>
-        logger.debug({ reason, operationName }, 'operation runs through stitching'),
+      onUnplannable: (reason, operationName, fault) => {
+        if (fault) logger.warn({ reason, operationName }, 'operation runs through stitching');
+        else logger.debug({ reason, operationName }, 'operation runs through stitching');
+      },
     }),
     // armor's types come from Apollo's CommonJS build; the plugins are the same objects.
     plugins: [
@@ -140,18 +142,6 @@ export async function startGateway(
     res.set('x-request-id', id);
     next();
   });
-  app.use(healthRouter({ orm: deps.orm, redis: deps.redis, adapters }));
-  const blobs = new DiskBlobStore(
-    config.BLOB_DIR ?? path.join(config.DATA_DIR, 'blobs'),
-    config.UPLOAD_MAX_BYTES,
-  );
-  app.use(uploadsRouter({ orm: deps.orm, blobs, verifier: deps.verifier }));
-  app.use(documentsRouter({ orm: deps.orm, blobs, verifier: deps.verifier }));
-  app.use(certificatesRouter({ orm: deps.orm, certificates, verifier: deps.verifier }));
-  app.use(queueDashboardRouter({ queues, redis: deps.redis, orm: deps.orm, verifier: deps.verifier }));
-  app.use(callbacksRouter({ orm: deps.orm, adapters, logger }));
-  app.use('/graphiql', graphiqlRouter('/graphql'));
-  app.get('/', (_req, res) => res.redirect(302, '/graphiql'));
   app.use(
     '/graphql',
     express.json({ limit: config.GRAPHQL_BODY_LIMIT }),
@@ -173,18 +163,43 @@ export async function startGateway(
           };
           throw new GraphQLError(error.message, { extensions });
         }
-        const em = forkEm(deps.orm);
-        return {
+        // Made when a resolver first needs one: a query that only reaches departments never forks.
+        let em: HubContext['em'] | undefined;
+        let catalogue: CatalogueReader | undefined;
+        const requestEm = () => {
+          em ??= forkEm(deps.orm);
+          return em;
+        };
+        const context: HubContext = {
           actor,
-          em,
-          catalogue: new CatalogueReader(em),
+          get em() {
+            return requestEm();
+          },
+          get catalogue() {
+            catalogue ??= new CatalogueReader(requestEm());
+            return catalogue;
+          },
           certificates,
           requestId: String(res.locals.requestId),
           requeue: (queue, name, data, jobId) => queues.requeue(queue, name, data, jobId),
         };
+        return context;
       },
     }),
   );
+  // The GraphQL endpoint comes first, so its requests pass no other router on the way.
+  app.use(healthRouter({ orm: deps.orm, redis: deps.redis, adapters }));
+  const blobs = new DiskBlobStore(
+    config.BLOB_DIR ?? path.join(config.DATA_DIR, 'blobs'),
+    config.UPLOAD_MAX_BYTES,
+  );
+  app.use(uploadsRouter({ orm: deps.orm, blobs, verifier: deps.verifier }));
+  app.use(documentsRouter({ orm: deps.orm, blobs, verifier: deps.verifier }));
+  app.use(certificatesRouter({ orm: deps.orm, certificates, verifier: deps.verifier }));
+  app.use(queueDashboardRouter({ queues, redis: deps.redis, orm: deps.orm, verifier: deps.verifier }));
+  app.use(callbacksRouter({ orm: deps.orm, adapters, logger }));
+  app.use('/graphiql', graphiqlRouter('/graphql'));
+  app.get('/', (_req, res) => res.redirect(302, '/graphiql'));
   app.use(bodyErrorHandler(config.GRAPHQL_BODY_LIMIT, logger));
 
   await new Promise<void>((resolve, reject) => {

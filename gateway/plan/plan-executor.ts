@@ -12,8 +12,11 @@ const MAX_PLANS = 1_000;
 export interface PlanningGatewayOptions {
   /** Off: every operation runs through stitching (GATEWAY_PLANNER=off). */
   enabled?: boolean;
-  /** Told once per document that stitching runs instead of a plan, with the reason. */
-  onUnplannable?: (reason: string, operationName: string | null) => void;
+  /**
+   * Told once per document that stitching runs instead of a plan, with the reason; `fault` when the
+   * planner failed rather than refused.
+   */
+  onUnplannable?: (reason: string, operationName: string | null, fault: boolean) => void;
 }
 
 /**
@@ -45,9 +48,12 @@ export function planningGateway(
     try {
       plan = build();
     } catch (error) {
-      if (!(error instanceof Unplannable)) throw error;
-      plan = error;
-      options.onUnplannable?.(error.message, operationName);
+      // A planner fault costs the document its plan, never its answer: stitching runs it.
+      plan =
+        error instanceof Unplannable
+          ? error
+          : new Unplannable(`the planner failed: ${error instanceof Error ? error.message : String(error)}`);
+      options.onUnplannable?.(plan.message, operationName, !(error instanceof Unplannable));
     }
     if (plans.size >= MAX_PLANS) plans.delete(plans.keys().next().value!);
     plans.set(key, plan);
