@@ -76,6 +76,18 @@ describe('the hub answers the same with and without query plans', () => {
       if (i % 2 === 0)
         await decideAcceptance(forkEm(db.orm), DEMO_ACTORS.clerk, c.id, c.version, { type: 'accept' });
     }
+    // Two applicants with an account each, one case each.
+    for (const [serial, accountId] of [
+      [950, 'applicant-a'],
+      [951, 'applicant-b'],
+    ] as const) {
+      await registerCase(forkEm(db.orm), DEMO_ACTORS.clerk, {
+        itemCode: TOLERANT_ITEM.code,
+        channel: 'window',
+        applicant: { type: 'person', name: `账户${serial}`, idNumber: citizenId(serial), accountId },
+        materials,
+      });
+    }
   }, 120_000);
   afterAll(async () => {
     await planned?.close();
@@ -126,6 +138,33 @@ describe('the hub answers the same with and without query plans', () => {
       const b = await stitched.gql(query, variables, { token: await stitched.token(role) });
       expect(a.status).toBe(b.status);
       expect(withoutRootLocations(a.body, b.body)).toEqual(b.body);
+    }
+  });
+
+  it('one plan serves many callers, each with their own data only', async () => {
+    const query = CASES_WITH_BOTH;
+    const tokens = {
+      a: await planned.token('applicant', { id: 'applicant-a' }),
+      b: await planned.token('applicant', { id: 'applicant-b' }),
+      clerk: await planned.token('clerk'),
+    };
+    // Interleaved on one plan: requests of all three callers in flight at once.
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => {
+        const who = (['a', 'b', 'clerk'] as const)[i % 3]!;
+        return planned
+          .gql<{ cases: { edges: { node: { applicant: { name: string } } }[] } }>(
+            query,
+            { first: 20 },
+            { token: tokens[who] },
+          )
+          .then((r) => ({ who, names: r.body.data!.cases.edges.map((e) => e.node.applicant.name) }));
+      }),
+    );
+    for (const { who, names } of answers) {
+      if (who === 'a') expect(names).toEqual(['账户950']);
+      else if (who === 'b') expect(names).toEqual(['账户951']);
+      else expect(names.length).toBeGreaterThan(2);
     }
   });
 

@@ -360,3 +360,53 @@ describe('what the planner leaves to stitching still answers', () => {
     expect(document.definitions[0]!.kind).toBe(Kind.OPERATION_DEFINITION);
   });
 });
+
+describe('a planner fault', () => {
+  it('costs the document its plan, not its answer: stitching runs it and the fault is told', async () => {
+    const registry = registrySchema();
+    const faulty = await stitchGatewaySchema([
+      { name: 'cases', build: () => ({ schema: casesSchema() }) },
+      {
+        name: 'registry',
+        build: () => ({
+          schema: registry,
+          transforms: [new FilterRootFields(() => false)],
+          merge: {
+            Case: {
+              selectionSet: '{ number }',
+              fieldName: 'casesByNumbers',
+              key: ({ number }: { number: string }) => number,
+              // Fine for stitching, which never calls it without keys; the planner does, to learn the names.
+              argsFromKeys: (numbers: readonly string[]) => {
+                if (numbers.length === 0) throw new TypeError('no keys');
+                return { numbers };
+              },
+            },
+          },
+        }),
+      },
+    ]);
+    const told: [string, boolean][] = [];
+    const gateway = planningGateway(faulty, {
+      onUnplannable: (reason, _name, fault) => told.push([reason, fault]),
+    });
+    const { executor: run } = await gateway.load({ apollo: {} });
+    const query = '{ cases(first: 2) { number registration { id } } }';
+    const document = parse(query);
+    const context = { document, operation: getOperationAST(document)!, operationName: null, context: {} };
+    // biome-ignore lint/suspicious/noExplicitAny: the rest of Apollo's request context is not read
+    const request = { ...context, queryHash: query, request: { query, variables: {} } } as any;
+    const first = await run!(request);
+    const second = await run!(request);
+    expect(first.errors).toBeUndefined();
+    expect(first).toEqual(second);
+    expect(first.data).toEqual({
+      cases: [
+        { number: 'C000', registration: { id: 'R0' } },
+        { number: 'C001', registration: { id: 'R1' } },
+      ],
+    });
+    // Told once: the document keeps its "no plan" with the reason.
+    expect(told).toEqual([['the planner failed: no keys', true]]);
+  });
+});
