@@ -135,7 +135,9 @@ function registrySchema(): GraphQLSchema {
   });
 }
 
-async function stitched(): Promise<GraphQLSchema> {
+const caseArgs = (numbers: readonly string[]) => ({ numbers });
+
+async function stitched(argsFromKeys = caseArgs): Promise<GraphQLSchema> {
   const cases: SubschemaConfig = { schema: casesSchema() };
   const registry = registrySchema();
   const local = createDefaultExecutor(registry);
@@ -154,7 +156,7 @@ async function stitched(): Promise<GraphQLSchema> {
         selectionSet: '{ number }',
         fieldName: 'casesByNumbers',
         key: ({ number }: { number: string }) => number,
-        argsFromKeys: (numbers: readonly string[]) => ({ numbers }),
+        argsFromKeys,
         dataLoaderOptions: { maxBatchSize: 8 },
       },
       Person: {
@@ -363,29 +365,11 @@ describe('what the planner leaves to stitching still answers', () => {
 
 describe('a planner fault', () => {
   it('costs the document its plan, not its answer: stitching runs it and the fault is told', async () => {
-    const registry = registrySchema();
-    const faulty = await stitchGatewaySchema([
-      { name: 'cases', build: () => ({ schema: casesSchema() }) },
-      {
-        name: 'registry',
-        build: () => ({
-          schema: registry,
-          transforms: [new FilterRootFields(() => false)],
-          merge: {
-            Case: {
-              selectionSet: '{ number }',
-              fieldName: 'casesByNumbers',
-              key: ({ number }: { number: string }) => number,
-              // Fine for stitching, which never calls it without keys; the planner does, to learn the names.
-              argsFromKeys: (numbers: readonly string[]) => {
-                if (numbers.length === 0) throw new TypeError('no keys');
-                return { numbers };
-              },
-            },
-          },
-        }),
-      },
-    ]);
+    // Fine for stitching, which never calls it without keys; the planner does, to learn the names.
+    const faulty = await stitched((numbers) => {
+      if (numbers.length === 0) throw new TypeError('no keys');
+      return { numbers };
+    });
     const told: [string, boolean][] = [];
     const gateway = planningGateway(faulty, {
       onUnplannable: (reason, _name, fault) => told.push([reason, fault]),
