@@ -168,6 +168,22 @@ describe('the hub answers the same with and without query plans', () => {
     }
   });
 
+  it('a variable of the wrong type is refused the same way, before anything runs', async () => {
+    const clerkA = await planned.token('clerk');
+    const clerkB = await stitched.token('clerk');
+    const a = await planned.gql(CASES_WITH_TAX, { first: 'many' }, { token: clerkA });
+    const b = await stitched.gql(CASES_WITH_TAX, { first: 'many' }, { token: clerkB });
+    expect(a.status).toBe(b.status);
+    // The same error; only the stack trace (shown outside production) has other frames.
+    const withoutStack = (body: typeof a.body) =>
+      body.errors?.map(({ extensions, ...e }) => ({ ...e, code: extensions?.code }));
+    expect(withoutStack(a.body)).toEqual(withoutStack(b.body));
+    expect(a.body.data).toBeUndefined();
+    expect(a.status).toBe(400);
+    expect(a.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(a.body.errors?.[0]?.message).toMatch(/\$first/);
+  });
+
   it('an anonymous caller gets the same answer', async () => {
     const a = await planned.gql(CASES_WITH_TAX, { first: 2 });
     const b = await stitched.gql(CASES_WITH_TAX, { first: 2 });
