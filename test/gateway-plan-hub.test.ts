@@ -112,6 +112,9 @@ describe('the hub answers the same with and without query plans', () => {
   const WITH_INCLUDE = `query($first: Int!) { cases(first: $first) { edges { node {
     number realEstateRegistration @include(if: true) { id status }
   } } } }`;
+  const FRAGMENT_INCLUDE = `query($first: Int!) { cases(first: $first) { edges { node {
+    number ... @include(if: true) { realEstateRegistration { id status } }
+  } } } }`;
   const CATALOGUE = `query { serviceItems(first: 5) { totalCount edges { node {
     code name kind promisedLimitDays leadDepartment { name } checklist { name tolerable }
   } } } }`;
@@ -121,7 +124,8 @@ describe('the hub answers the same with and without query plans', () => {
     ['a case list with the tax bureau merged in', CASES_WITH_TAX, true],
     ['a case list with the registry merged in (its types renamed)', CASES_WITH_REGISTRY, true],
     ['a case list with both departments', CASES_WITH_BOTH, true],
-    ['@include (stitching)', WITH_INCLUDE, false],
+    ['@include on a merged field', WITH_INCLUDE, true],
+    ['@include on a fragment (stitching)', FRAGMENT_INCLUDE, false],
     ['the catalogue', CATALOGUE, true],
     ['a refused argument', BAD_ARGUMENT, true],
   ];

@@ -82,7 +82,7 @@ export function planningGateway(
     // As graphql-js would, before anything is sent upstream.
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
     if (coerced.errors) return { errors: coerced.errors };
-    return runPlan(plan, variables, context);
+    return runPlan(plan, variables, coerced.coerced, context);
   };
 
   return {

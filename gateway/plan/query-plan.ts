@@ -39,8 +39,8 @@ import {
  *
  * It plans what it can prove it runs exactly as stitching would, and refuses the rest with a reason
  * (`Unplannable`), which stitching then executes: mutations and subscriptions, abstract types,
- * @skip/@include and other directives, introspection, subschemas with transforms that rename, and
- * merges that are not a batched `fieldName` + `key` + `argsFromKeys` rule.
+ * directives other than @skip/@include on fields, introspection, transforms other than filters and
+ * renames, and merges that are not a batched `fieldName` + `key` + `argsFromKeys` rule.
  */
 
 export class Unplannable extends Error {
@@ -57,6 +57,11 @@ export interface PlannedField {
   nodes: readonly FieldNode[];
   /** The selected fields when the field's named type is an object type. */
   fields?: PlannedField[];
+  /**
+   * The field's @skip/@include, evaluated per request with its variables. The fetch asks for the field
+   * whenever another selection or a merge key needs it; the answer leaves it out when they say so.
+   */
+  conditions?: FieldNode;
 }
 
 export interface EntityMerge {
@@ -96,6 +101,8 @@ interface Selection {
   name: string;
   args: readonly ArgumentNode[];
   printedArgs: string;
+  /** The field's @skip/@include as sent; empty when it is needed unconditionally. */
+  printedDirectives: string;
   sub?: Map<string, Selection>;
 }
 
@@ -181,7 +188,13 @@ class Planner {
     seen = new Set<string>(),
   ): Map<string, FieldNode[]> {
     for (const selection of selectionSet.selections) {
-      if (selection.directives?.length) throw new Unplannable('directives on selections');
+      if (selection.directives?.length) {
+        if (selection.kind !== Kind.FIELD) throw new Unplannable('directives on fragments');
+        for (const d of selection.directives) {
+          if (d.name.value !== 'skip' && d.name.value !== 'include')
+            throw new Unplannable(`@${d.name.value} on a field`);
+        }
+      }
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
         const list = into.get(key);
@@ -238,12 +251,22 @@ class Planner {
       ownerTree = owner.tree;
       owner.provides.push(key);
     }
-    const selection = addSelection(ownerTree, key, name, nodes[0]!.arguments ?? []);
+    const conditions = printDirectives(nodes[0]!);
+    if (nodes.some((n) => printDirectives(n) !== conditions))
+      throw new Unplannable(`${key} is selected under different @skip/@include`);
+    const selection = addSelection(ownerTree, key, name, nodes[0]!.arguments ?? [], conditions);
     for (const other of nodes.slice(1)) {
       if (printArgs(other.arguments ?? []) !== selection.printedArgs)
         throw new Unplannable(`${key} is selected with different arguments`);
     }
-    const planned: PlannedField = { key, name, parentType: type.name, type: field.type, nodes };
+    const planned: PlannedField = {
+      key,
+      name,
+      parentType: type.name,
+      type: field.type,
+      nodes,
+      ...(conditions ? { conditions: nodes[0]! } : {}),
+    };
     const named = getNamedType(field.type);
     if (isLeafType(named)) return planned;
     if (!isObjectType(named)) throw new Unplannable(`abstract type ${named.name}`);
@@ -298,7 +321,7 @@ class Planner {
         throw new Unplannable(`key of ${type.name} is not a list of plain fields`);
       if (!hasField(parent.subschema, type.name, s.name.value))
         throw new Unplannable(`key field ${type.name}.${s.name.value} is not in ${parent.subschema.name}`);
-      addSelection(parentTree, s.name.value, s.name.value, []);
+      addSelection(parentTree, s.name.value, s.name.value, [], '');
     }
     const argNames = Object.keys(config.argsFromKeys([]));
     const draft: DraftFetch = {
@@ -335,24 +358,31 @@ function addSelection(
   key: string,
   name: string,
   args: readonly ArgumentNode[],
+  printedDirectives: string,
 ): Selection {
   const printedArgs = printArgs(args);
   const existing = tree.get(key);
   if (existing) {
     if (existing.name !== name || existing.printedArgs !== printedArgs)
       throw new Unplannable(`response key ${key} is taken by another field`);
+    // Needed under two conditions (or as a merge key): fetched always, the answer decides.
+    if (existing.printedDirectives !== printedDirectives) existing.printedDirectives = '';
     return existing;
   }
-  const selection: Selection = { name, args, printedArgs };
+  const selection: Selection = { name, args, printedArgs, printedDirectives };
   tree.set(key, selection);
   return selection;
+}
+
+function printDirectives(node: FieldNode): string {
+  return node.directives?.length ? ` ${node.directives.map((d) => print(d)).join(' ')}` : '';
 }
 
 function printTree(tree: Map<string, Selection>): string {
   if (tree.size === 0) return '{ __typename }';
   const parts: string[] = [];
   for (const [key, s] of tree) {
-    const head = `${key === s.name ? '' : `${key}: `}${s.name}${s.printedArgs}`;
+    const head = `${key === s.name ? '' : `${key}: `}${s.name}${s.printedArgs}${s.printedDirectives}`;
     parts.push(s.sub ? `${head} ${printTree(s.sub)}` : head);
   }
   return `{ ${parts.join(' ')} }`;

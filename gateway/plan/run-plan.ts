@@ -1,8 +1,12 @@
 import { createDefaultExecutor, type Subschema } from '@graphql-tools/delegate';
 import type { ExecutionResult, Executor } from '@graphql-tools/utils';
 import {
+  type FieldNode,
   GraphQLError,
+  GraphQLIncludeDirective,
   type GraphQLOutputType,
+  GraphQLSkipDirective,
+  getDirectiveValues,
   isLeafType,
   isListType,
   isNonNullType,
@@ -21,19 +25,26 @@ import type { Fetch, PlannedField, QueryPlan } from './query-plan.ts';
 export async function runPlan(
   plan: QueryPlan,
   variables: Readonly<Record<string, unknown>>,
+  coercedVariables: Readonly<Record<string, unknown>>,
   context: unknown,
 ): Promise<ExecutionResult> {
   const data: Record<string, unknown> = {};
   await Promise.all(plan.fetches.map((fetch) => runRootFetch(fetch, data, variables, context)));
-  const errors: GraphQLError[] = [];
+  const run: Completion = { errors: [], variables: coercedVariables };
   let completed: Record<string, unknown> | null;
   try {
-    completed = completeObject(plan.fields, plan.rootType, data, undefined, errors);
+    completed = completeObject(plan.fields, plan.rootType, data, undefined, run);
   } catch (error) {
     if (error !== BUBBLE) throw error;
     completed = null;
   }
-  return errors.length ? { errors, data: completed } : { data: completed };
+  return run.errors.length ? { errors: run.errors, data: completed } : { data: completed };
+}
+
+interface Completion {
+  errors: GraphQLError[];
+  /** Coerced, for @skip/@include. */
+  variables: Readonly<Record<string, unknown>>;
 }
 
 /** An upstream error put where the value it stands for would be; completing reports it there. */
@@ -234,23 +245,30 @@ function completeObject(
   typeName: string,
   source: Record<string, unknown>,
   path: Path | undefined,
-  errors: GraphQLError[],
+  run: Completion,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of fields) {
+    if (field.conditions && !included(field.conditions, run.variables)) continue;
     out[field.key] =
       field.name === '__typename'
         ? typeName
-        : completeField(field, source[field.key], { prev: path, key: field.key }, errors);
+        : completeField(field, source[field.key], { prev: path, key: field.key }, run);
   }
   return out;
 }
 
-function completeField(field: PlannedField, raw: unknown, path: Path, errors: GraphQLError[]): unknown {
+/** As graphql-js decides it: not skipped, and included. */
+function included(node: FieldNode, variables: Readonly<Record<string, unknown>>): boolean {
+  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+}
+
+function completeField(field: PlannedField, raw: unknown, path: Path, run: Completion): unknown {
   try {
-    return completeValue(field, field.type, raw, path, errors);
+    return completeValue(field, field.type, raw, path, run);
   } catch (error) {
-    if (error !== BUBBLE) errors.push(locatedError(error, field.nodes, pathArray(path)));
+    if (error !== BUBBLE) run.errors.push(locatedError(error, field.nodes, pathArray(path)));
     if (isNonNullType(field.type)) throw BUBBLE;
     return null;
   }
@@ -261,11 +279,11 @@ function completeValue(
   type: GraphQLOutputType,
   raw: unknown,
   path: Path,
-  errors: GraphQLError[],
+  run: Completion,
 ): unknown {
   if (raw instanceof UpstreamError) throw raw.error;
   if (isNonNullType(type)) {
-    const value = completeValue(field, type.ofType, raw, path, errors);
+    const value = completeValue(field, type.ofType, raw, path, run);
     if (value === null)
       throw new Error(`Cannot return null for non-nullable field ${field.parentType}.${field.name}.`);
     return value;
@@ -281,9 +299,9 @@ function completeValue(
     for (let i = 0; i < raw.length; i++) {
       const itemPath: Path = { prev: path, key: i };
       try {
-        out[i] = completeValue(field, itemType, raw[i], itemPath, errors);
+        out[i] = completeValue(field, itemType, raw[i], itemPath, run);
       } catch (error) {
-        if (error !== BUBBLE) errors.push(locatedError(error, field.nodes, pathArray(itemPath)));
+        if (error !== BUBBLE) run.errors.push(locatedError(error, field.nodes, pathArray(itemPath)));
         if (isNonNullType(itemType)) throw BUBBLE;
         out[i] = null;
       }
@@ -303,5 +321,5 @@ function completeValue(
     return type.serialize(internal);
   }
   if (typeof raw !== 'object') return null;
-  return completeObject(field.fields!, type.name, raw as Record<string, unknown>, path, errors);
+  return completeObject(field.fields!, type.name, raw as Record<string, unknown>, path, run);
 }
