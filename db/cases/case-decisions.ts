@@ -10,7 +10,7 @@ import { changeCase } from './case-change.ts';
 import { buildDocumentContent } from './case-documents.ts';
 import { emitOutbox, type Recorder, recordEvent, SYSTEM_ACTOR } from './case-events.ts';
 import { nextDocumentNumber } from './case-numbers.ts';
-import { CASE_VIEW_POPULATE } from './case-queries.ts';
+import { CASE_VIEW_POPULATE, itemsOf } from './case-queries.ts';
 import { closeSuspension, deadlineOf, materialCheckOf } from './case-view.ts';
 import { gapKey, type MaterialCheck, type MaterialGap } from './material-check.ts';
 
@@ -178,8 +178,7 @@ async function decide(
         );
       }
       const told = new Set(
-        hallCase.documents
-          .getItems()
+        (await itemsOf(hallCase.documents))
           .filter((d) => d.kind === 'correction_notice')
           .flatMap((d) => d.gapKeys ?? []),
       );

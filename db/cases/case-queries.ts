@@ -1,4 +1,4 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import type { Collection, FilterQuery } from '@mikro-orm/core';
 import type { Actor } from '../actor.ts';
 import type { CaseDeadline } from '../calendar/index.ts';
 import { chinaDate } from '../calendar/index.ts';
@@ -52,6 +52,32 @@ export const CASE_VIEW_POPULATE = [
   'events',
   'tasks',
 ] as const;
+
+/**
+ * One case, as every change and check of it needs it: its item, checklist, applicant, hall, materials
+ * and suspensions (the deadline). Its documents, timeline and department tasks grow with the case and
+ * few changes read them: they are loaded when asked for (`itemsOf`), by the resolvers of a case's
+ * answer or by the change that needs them.
+ */
+export const CASE_CORE_POPULATE = [
+  'item.departments',
+  'item.zone',
+  'item.currentVersion.materials',
+  'itemVersion.materials',
+  'applicant',
+  'hall',
+  'materials.blob',
+  'suspensions',
+] as const;
+
+/**
+ * The items of a case's collection, loaded first when the case was read without it. Loads of many
+ * cases' collections in one tick go to the database as one statement (the ORM's dataloader).
+ */
+export async function itemsOf<T extends object>(collection: Collection<T>): Promise<T[]> {
+  if (!collection.isInitialized()) await collection.load();
+  return collection.getItems();
+}
 
 /**
  * For one case, its item's departments (one to three) and its checklist (a few entries) come in the
@@ -108,7 +134,7 @@ export async function findCaseFor(
 ): Promise<Case> {
   if ('id' in where && !/^[0-9a-f-]{36}$/i.test(where.id)) throw caseForbidden();
   const hallCase = (await em.findOne(Case, where, {
-    populate: CASE_VIEW_POPULATE,
+    populate: CASE_CORE_POPULATE,
     populateHints: ONE_CASE_JOINED,
   })) as Case | null;
   if (!hallCase || !canSeeCase(actor, scopeOf(hallCase))) throw caseForbidden();

@@ -1,4 +1,5 @@
 import { correctionNoticeDeadline, hallCalendar } from '../../../db/calendar/index.ts';
+import { itemsOf } from '../../../db/cases/case-queries.ts';
 import { deadlineOf, materialCheckOf } from '../../../db/cases/case-view.ts';
 import { maskIdNumber, maskPhone } from '../../../db/identity/mask.ts';
 import type {
@@ -30,9 +31,9 @@ export const Case: CaseResolvers = {
   refusalReasons: (c) => c.refusalReasons ?? null,
   materials: (c) => c.materials.getItems(),
   materialCheck: (c) => materialCheckOf(c),
-  documents: (c) => c.documents.getItems(),
-  timeline: (c) => c.events.getItems(),
-  departmentTasks: (c) => c.tasks.getItems(),
+  documents: (c) => itemsOf(c.documents),
+  timeline: (c) => itemsOf(c.events),
+  departmentTasks: (c) => itemsOf(c.tasks),
 };
 
 /** Identity numbers and phones in full only to the applicant themself. */
