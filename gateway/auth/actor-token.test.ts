@@ -1,5 +1,5 @@
 import { base64url, SignJWT, UnsecuredJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AuthenticationError,
   actorFromAuthorization,
@@ -77,6 +77,49 @@ describe('bearer tokens', () => {
       { key: key.privateKey, kid: key.kid, issuer, audience, expiresIn: '1h' },
     );
     expect(await rejection(`Bearer ${token}`)).toMatch(/hall: required for role clerk/);
+  });
+});
+
+describe('tokens accepted before', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a token is verified once; later requests with it get the same actor', async () => {
+    const fresh = createVerifier(jwksOf(key), issuer, audience);
+    const token = await sign();
+    const first = await actorFromAuthorization(`Bearer ${token}`, fresh);
+    expect(fresh.accepted.size).toBe(1);
+    const again = await actorFromAuthorization(`Bearer ${token}`, fresh);
+    expect(again).toEqual(DEMO_ACTORS.clerk);
+    expect(again).toBe(first);
+    expect(Object.isFrozen(again)).toBe(true);
+  });
+
+  it('an accepted token is refused once it has expired', async () => {
+    const fresh = createVerifier(jwksOf(key), issuer, audience);
+    const token = await sign(key, { expiresIn: '10m' });
+    expect(await actorFromAuthorization(`Bearer ${token}`, fresh)).toEqual(DEMO_ACTORS.clerk);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 11 * 60_000);
+    await expect(actorFromAuthorization(`Bearer ${token}`, fresh)).rejects.toThrow(/expired/);
+    expect(fresh.accepted.size).toBe(0);
+  });
+
+  it('a refused token is not remembered, and an altered copy of an accepted one is still refused', async () => {
+    const fresh = createVerifier(jwksOf(key), issuer, audience);
+    const token = await sign();
+    await actorFromAuthorization(`Bearer ${token}`, fresh);
+    const [h, p, sig] = token.split('.');
+    const claims = JSON.parse(new TextDecoder().decode(base64url.decode(p!)));
+    const forged = `${h}.${base64url.encode(JSON.stringify({ ...claims, role: 'supervisor' }))}.${sig}`;
+    await expect(actorFromAuthorization(`Bearer ${forged}`, fresh)).rejects.toThrow(
+      /signature does not verify/,
+    );
+    await expect(actorFromAuthorization(`Bearer ${await sign(otherKey)}`, fresh)).rejects.toThrow(
+      AuthenticationError,
+    );
+    expect([...fresh.accepted.keys()]).toEqual([token]);
   });
 });
 
