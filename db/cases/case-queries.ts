@@ -38,21 +38,6 @@ export interface StoredFileView {
   fileName: string | null;
 }
 
-/** Everything a case view needs, loaded per relation in one statement each, whatever the page size. */
-export const CASE_VIEW_POPULATE = [
-  'item.departments',
-  'item.zone',
-  'item.currentVersion.materials',
-  'itemVersion.materials',
-  'applicant',
-  'hall',
-  'materials.blob',
-  'documents',
-  'suspensions',
-  'events',
-  'tasks',
-] as const;
-
 /**
  * One case, as every change and check of it needs it: its item, checklist, applicant, hall, materials
  * and suspensions (the deadline). Its documents, timeline and department tasks grow with the case and
@@ -69,6 +54,9 @@ export const CASE_CORE_POPULATE = [
   'materials.blob',
   'suspensions',
 ] as const;
+
+/** Everything a case view needs, loaded per relation in one statement each, whatever the page size. */
+export const CASE_VIEW_POPULATE = [...CASE_CORE_POPULATE, 'documents', 'events', 'tasks'] as const;
 
 /**
  * The items of a case's collection, loaded first when the case was read without it. Loads of many
