@@ -10,6 +10,7 @@ import {
 } from 'jose';
 import { z } from 'zod';
 import { type Actor, ROLES } from '../../schema/context.ts';
+import { RecentlyUsed } from '../recently-used.ts';
 
 /** Asymmetric algorithms only: a token is never verified with a shared secret. */
 export const TOKEN_ALGORITHMS = ['EdDSA', 'ES256'];
@@ -19,7 +20,7 @@ export interface TokenVerifier {
   issuer: string;
   audience: string;
   /** Tokens this verifier accepted, by their exact text (see `actorFromAuthorization`). */
-  accepted: Map<string, AcceptedToken>;
+  accepted: RecentlyUsed<string, AcceptedToken>;
 }
 
 interface AcceptedToken {
@@ -33,7 +34,7 @@ interface AcceptedToken {
 const ACCEPTED_TOKENS = 10_000;
 
 export function createVerifier(jwks: JSONWebKeySet, issuer: string, audience: string): TokenVerifier {
-  return { keys: createLocalJWKSet(jwks), issuer, audience, accepted: new Map() };
+  return { keys: createLocalJWKSet(jwks), issuer, audience, accepted: new RecentlyUsed(ACCEPTED_TOKENS) };
 }
 
 /** A request whose bearer token cannot be accepted; the message says what to fix. */
@@ -92,11 +93,7 @@ export async function actorFromAuthorization(
   const known = verifier.accepted.get(token);
   if (known) {
     const now = Math.floor(Date.now() / 1000);
-    if (known.exp > now && (known.nbf === null || known.nbf <= now)) {
-      verifier.accepted.delete(token);
-      verifier.accepted.set(token, known);
-      return known.actor;
-    }
+    if (known.exp > now && (known.nbf === null || known.nbf <= now)) return known.actor;
     // Expired or not yet valid: verified again below, which says which.
     verifier.accepted.delete(token);
   }
@@ -124,9 +121,6 @@ export async function actorFromAuthorization(
     departmentCode: c.dept ?? null,
     hallCode: c.hall ?? null,
   });
-  if (verifier.accepted.size >= ACCEPTED_TOKENS) {
-    verifier.accepted.delete(verifier.accepted.keys().next().value!);
-  }
   verifier.accepted.set(token, { actor, exp: payload.exp!, nbf: payload.nbf ?? null });
   return actor;
 }

@@ -1,5 +1,6 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import { execute, type GraphQLSchema, getVariableValues } from 'graphql';
+import { RecentlyUsed } from '../recently-used.ts';
 import { planQuery, type QueryPlan, Unplannable } from './query-plan.ts';
 import { runPlan } from './run-plan.ts';
 
@@ -33,18 +34,13 @@ export function planningGateway(
   schema: GraphQLSchema,
   options: PlanningGatewayOptions = {},
 ): GatewayInterface {
-  const plans = new Map<string, QueryPlan | Unplannable>();
+  const plans = new RecentlyUsed<string, QueryPlan | Unplannable>(MAX_PLANS);
   const enabled = options.enabled ?? true;
   const listeners = new Set<Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0]>();
 
   const planFor = (key: string, build: () => QueryPlan, operationName: string | null) => {
     let plan = plans.get(key);
-    if (plan) {
-      // Most recently used last: the first entry is the one to drop.
-      plans.delete(key);
-      plans.set(key, plan);
-      return plan;
-    }
+    if (plan) return plan;
     try {
       plan = build();
     } catch (error) {
@@ -55,7 +51,6 @@ export function planningGateway(
           : new Unplannable(`the planner failed: ${error instanceof Error ? error.message : String(error)}`);
       options.onUnplannable?.(plan.message, operationName, !(error instanceof Unplannable));
     }
-    if (plans.size >= MAX_PLANS) plans.delete(plans.keys().next().value!);
     plans.set(key, plan);
     return plan;
   };
