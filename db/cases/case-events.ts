@@ -12,6 +12,36 @@ import { OutboxEvent } from '../entities/outbox-event.ts';
 import type { HubEntityManager } from '../orm.ts';
 import { auditHash, GENESIS_HASH } from './case-audit.ts';
 
+/** What a case's audit chain stands on: its last event's number and hash. */
+export interface ChainHead {
+  id: string;
+  eventCount: number;
+  auditHead?: string | null;
+}
+
+/** The next event of a case's timeline, chained to its head: its columns, previous hash and hash. */
+export function chainedEvent(
+  head: ChainHead,
+  actor: Recorder,
+  type: string,
+  changes: Record<string, [unknown, unknown]>,
+  options: { documentId?: string; note?: string; at?: Date } = {},
+) {
+  const fields = {
+    caseId: head.id,
+    seq: head.eventCount + 1,
+    at: options.at ?? new Date(),
+    actorId: actor.id,
+    actorRole: actor.role,
+    type,
+    changes,
+    documentId: options.documentId ?? null,
+    note: options.note ?? null,
+  };
+  const prevHash = head.auditHead ?? GENESIS_HASH;
+  return { ...fields, prevHash, hash: auditHash(prevHash, fields) };
+}
+
 /**
  * Appends a step to the case's timeline and audit chain. Runs inside the transaction of the change
  * it records, so a step is recorded exactly when the change is.
@@ -24,24 +54,10 @@ export function recordEvent(
   changes: Record<string, [unknown, unknown]>,
   options: { documentId?: string; note?: string; at?: Date } = {},
 ): CaseEvent {
-  const seq = hallCase.eventCount + 1;
-  const fields = {
-    caseId: hallCase.id,
-    seq,
-    at: options.at ?? new Date(),
-    actorId: actor.id,
-    actorRole: actor.role,
-    type,
-    changes,
-    documentId: options.documentId ?? null,
-    note: options.note ?? null,
-  };
-  const prevHash = hallCase.auditHead ?? GENESIS_HASH;
-  const hash = auditHash(prevHash, fields);
-  const { caseId: _caseId, ...columns } = fields;
-  const event = em.create(CaseEvent, { ...columns, case: hallCase, prevHash, hash });
-  hallCase.eventCount = seq;
-  hallCase.auditHead = hash;
+  const { caseId: _caseId, ...columns } = chainedEvent(hallCase, actor, type, changes, options);
+  const event = em.create(CaseEvent, { ...columns, case: hallCase });
+  hallCase.eventCount = columns.seq;
+  hallCase.auditHead = columns.hash;
   return event;
 }
 

@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { chinaDate, hallCalendar } from '../calendar/index.ts';
-import { Case } from '../entities/case.ts';
-import { CaseDepartmentTask } from '../entities/case-department-task.ts';
+import { Case, type CaseStatus } from '../entities/case.ts';
+import type { CaseDepartmentTask } from '../entities/case-department-task.ts';
+import type { ItemKind } from '../entities/service-item.ts';
 import type { Routing } from '../entities/service-item-version.ts';
 import type { HubEntityManager } from '../orm.ts';
-import { recordEvent, SYSTEM_ACTOR } from './case-events.ts';
+import { chainedEvent, SYSTEM_ACTOR } from './case-events.ts';
 import { CASE_VIEW_POPULATE } from './case-queries.ts';
-import { materialCheckOf } from './case-view.ts';
+import { type ChecklistEntry, checkMaterials, type PresentedMaterial } from './material-check.ts';
 
 /** A department package as adapters receive it (the kit's CasePackage, structurally). */
 export interface TransferPackage {
@@ -27,8 +29,22 @@ export interface TransferPackage {
   }[];
 }
 
+/**
+ * A case's state as a handover writes against it: its status, audit chain head and version. A
+ * handover starts from the one its transfer's read saw and moves it on when it writes, so the next
+ * department's handover of the same case starts from there; one found stale is read again.
+ */
+export interface CaseHead {
+  status: CaseStatus;
+  eventCount: number;
+  auditHead: string | null;
+  version: number;
+}
+
 export interface PendingTransfer {
-  hallCase: Case;
+  caseId: string;
+  /** The case as last known, shared by the transfers of one read (see {@link CaseHead}). */
+  head: CaseHead;
   departmentCode: string;
   /** How the item's departments work, as the case's checklist version declares it. */
   routing: Routing;
@@ -40,21 +56,21 @@ export interface PendingTransfer {
 }
 
 /** Where a sequence stands: the first department (in the item's order) whose task is not approved. */
-export interface SequenceStage {
+export interface SequenceStage<T extends { departmentCode: string; status: string } = CaseDepartmentTask> {
   position: number;
   departmentCode: string;
   /** Its task; null when its package has not gone out yet. */
-  task: CaseDepartmentTask | null;
+  task: T | null;
 }
 
 /**
  * The open stage of a sequential item: each department acts on the approval of the one before it,
  * so the first department not yet approved is where the case is. null once every department approved.
  */
-export function sequenceStage(
+export function sequenceStage<T extends { departmentCode: string; status: string }>(
   departmentOrder: readonly string[],
-  tasks: readonly CaseDepartmentTask[],
-): SequenceStage | null {
+  tasks: readonly T[],
+): SequenceStage<T> | null {
   for (const [position, departmentCode] of departmentOrder.entries()) {
     const task = tasks.find((t) => t.departmentCode === departmentCode) ?? null;
     if (task?.status !== 'approved') return { position, departmentCode, task };
@@ -72,52 +88,143 @@ export async function loadCaseForPackages(em: HubEntityManager, caseId: string):
   return (await em.findOne(Case, { id: caseId }, { populate: CASE_VIEW_POPULATE })) as Case | null;
 }
 
-/**
- * What deciding and building a case's transfers reads: its item's departments, checklist, applicant,
- * materials and tasks (not its timeline, documents or suspensions), one statement per relation.
- */
-const TRANSFER_POPULATE = [
-  'item.departments',
-  'itemVersion.materials',
-  'applicant',
-  'materials.blob',
-  'tasks',
-] as const;
+/** A material as presented, with what its package entry says of it. */
+interface PackageMaterial extends PresentedMaterial {
+  medium: 'paper' | 'electronic';
+  copies: number;
+  sha256: string | null;
+  mediaType: string | null;
+}
 
-/** The package a department (or the platform) receives for a case: metadata, applicant, materials. */
-export function packageOf(hallCase: Case, departmentCode: string, idempotencyKey: string): TransferPackage {
-  const check = materialCheckOf(hallCase);
+/** What a case's packages are made of, whether read as entities or as one row. */
+interface PackageFacts {
+  caseNumber: string;
+  itemCode: string;
+  itemName: string;
+  acceptedOn: string | null;
+  receivedOn: string;
+  applicant: TransferPackage['applicant'];
+  /** The checklist of the case's item version, in its order. */
+  checklist: readonly ChecklistEntry[];
+  /** The materials presented, in the case's order. */
+  materials: readonly PackageMaterial[];
+}
+
+function packageFrom(facts: PackageFacts, departmentCode: string, idempotencyKey: string): TransferPackage {
+  const check = checkMaterials(facts.checklist, facts.materials);
   const materials = check.entries
     .filter((e) => e.latest)
     .map((e) => {
-      const presented = hallCase.materials
-        .getItems()
-        .filter((m) => m.checklistCode === e.entry.code)
-        .at(-1)!;
+      const presented = facts.materials.filter((m) => m.checklistCode === e.entry.code).at(-1)!;
       return {
         code: e.entry.code,
         name: e.entry.name,
         medium: presented.medium,
         copies: presented.copies,
-        sha256: presented.blob?.sha256 ?? null,
-        mediaType: presented.blob?.mediaType ?? null,
+        sha256: presented.sha256,
+        mediaType: presented.mediaType,
       };
     });
   return {
-    caseNumber: hallCase.number,
+    caseNumber: facts.caseNumber,
     departmentCode,
     idempotencyKey,
-    itemCode: hallCase.item.code,
-    itemName: hallCase.item.name,
-    acceptedOn: hallCase.acceptedOn ?? hallCase.receivedOn,
-    applicant: {
-      name: hallCase.applicant.name,
-      idType: hallCase.applicant.idType,
-      idNumber: hallCase.applicant.idNumber,
-    },
+    itemCode: facts.itemCode,
+    itemName: facts.itemName,
+    acceptedOn: facts.acceptedOn ?? facts.receivedOn,
+    applicant: facts.applicant,
     materials,
   };
 }
+
+/** The package a department (or the platform) receives for a case: metadata, applicant, materials. */
+export function packageOf(hallCase: Case, departmentCode: string, idempotencyKey: string): TransferPackage {
+  return packageFrom(
+    {
+      caseNumber: hallCase.number,
+      itemCode: hallCase.item.code,
+      itemName: hallCase.item.name,
+      acceptedOn: hallCase.acceptedOn ?? null,
+      receivedOn: hallCase.receivedOn,
+      applicant: {
+        name: hallCase.applicant.name,
+        idType: hallCase.applicant.idType,
+        idNumber: hallCase.applicant.idNumber,
+      },
+      checklist: hallCase.itemVersion.materials.getItems(),
+      materials: hallCase.materials.getItems().map((m) => ({
+        checklistCode: m.checklistCode,
+        failedReviewPoints: m.failedReviewPoints,
+        presentedAt: m.presentedAt,
+        certificateId: m.certificate?.id ?? null,
+        medium: m.medium,
+        copies: m.copies,
+        sha256: m.blob?.sha256 ?? null,
+        mediaType: m.blob?.mediaType ?? null,
+      })),
+    },
+    departmentCode,
+    idempotencyKey,
+  );
+}
+
+/** One row: what deciding and building a case's transfers reads. */
+interface TransferRow {
+  id: string;
+  number: string;
+  status: CaseStatus;
+  event_count: number;
+  audit_head: string | null;
+  version: number;
+  accepted_on: string | null;
+  received_on: string;
+  item_code: string;
+  item_name: string;
+  item_kind: ItemKind;
+  routing: Routing;
+  stage_limits: Record<string, number> | null;
+  applicant_name: string;
+  applicant_id_type: 'citizen_id' | 'credit_code';
+  applicant_id_number: string;
+  /** The item's departments in the catalogue's order. */
+  departments: string[];
+  checklist: ChecklistEntry[];
+  materials: (Omit<PackageMaterial, 'presentedAt'> & { presentedAt: string })[];
+  tasks: { departmentCode: string; status: string }[];
+}
+
+/**
+ * The case, its item's departments and routing, its checklist, applicant, materials and tasks in one
+ * statement, as plain values: a transfer job builds packages from them and changes nothing, so no
+ * entity is made (each job would otherwise hydrate some twenty-five, most of the job's own CPU).
+ */
+const TRANSFER_FACTS = `
+  select c.id, c.number, c.status, c.event_count, c.audit_head, c.version, c.accepted_on, c.received_on,
+         i.code as item_code, i.name as item_name, i.kind as item_kind,
+         v.routing, v.stage_limits,
+         a.name as applicant_name, a.id_type as applicant_id_type, a.id_number as applicant_id_number,
+         coalesce((select json_agg(d.department_code order by d.id)
+                     from service_item_department d where d.service_item_code = i.code), '[]') as departments,
+         coalesce((select json_agg(json_build_object('code', m.code, 'name', m.name, 'required', m.required,
+                                                     'tolerable', m.tolerable, 'reviewPoints', m.review_points)
+                                   order by m.position)
+                     from checklist_material m where m.item_version_id = v.id), '[]') as checklist,
+         coalesce((select json_agg(json_build_object('checklistCode', cm.checklist_code,
+                                                     'failedReviewPoints', cm.failed_review_points,
+                                                     'presentedAt', cm.presented_at,
+                                                     'certificateId', cm.certificate_id,
+                                                     'medium', cm.medium, 'copies', cm.copies,
+                                                     'sha256', b.sha256, 'mediaType', b.media_type)
+                                   order by cm.position)
+                     from case_material cm left join blob b on b.sha256 = cm.blob_sha256
+                    where cm.case_id = c.id), '[]') as materials,
+         coalesce((select json_agg(json_build_object('departmentCode', t.department_code, 'status', t.status))
+                     from case_department_task t where t.case_id = c.id), '[]') as tasks
+    from hall_case c
+    join service_item i on i.code = c.item_code
+    join service_item_version v on v.id = c.item_version_id
+    join applicant a on a.id = c.applicant_id
+   where c.id = ?`;
 
 /**
  * The departments of an accepted case whose package may go out now and has not yet (re-read each
@@ -126,44 +233,42 @@ export function packageOf(hallCase: Case, departmentCode: string, idempotencyKey
  * longer) accepted has none.
  */
 export async function pendingTransfers(em: HubEntityManager, caseId: string): Promise<PendingTransfer[]> {
-  const hallCase = (await em.findOne(
-    Case,
-    { id: caseId },
-    {
-      populate: TRANSFER_POPULATE,
-      // A few departments and checklist entries: joined into the case's own statement.
-      populateHints: {
-        'item.departments': { strategy: 'joined' },
-        'itemVersion.materials': { strategy: 'joined' },
-      },
-    },
-  )) as Case | null;
-  if (
-    !hallCase ||
-    !['accepted', 'accepted_with_deficiency'].includes(hallCase.status) ||
-    !hallCase.acceptedOn
-  )
-    return [];
+  const [row] = await em.execute<TransferRow[]>(TRANSFER_FACTS, [caseId]);
+  if (!row || !['accepted', 'accepted_with_deficiency'].includes(row.status) || !row.accepted_on) return [];
   // An immediate item is decided at the window by the department's chief representative (R-C1):
   // its department receives no package to decide again.
-  if (hallCase.item.kind === 'immediate') return [];
-  const tasks = hallCase.tasks.getItems();
-  const order = hallCase.item.departments.getItems().map((d) => d.code);
-  const { routing, stageLimits } = hallCase.itemVersion;
+  if (row.item_kind === 'immediate') return [];
+  const facts: PackageFacts = {
+    caseNumber: row.number,
+    itemCode: row.item_code,
+    itemName: row.item_name,
+    acceptedOn: row.accepted_on,
+    receivedOn: row.received_on,
+    applicant: { name: row.applicant_name, idType: row.applicant_id_type, idNumber: row.applicant_id_number },
+    checklist: row.checklist,
+    materials: row.materials.map((m) => ({ ...m, presentedAt: new Date(m.presentedAt) })),
+  };
+  const head: CaseHead = {
+    status: row.status,
+    eventCount: row.event_count,
+    auditHead: row.audit_head,
+    version: row.version,
+  };
   const transfer = (departmentCode: string, position: number): PendingTransfer => ({
-    hallCase,
+    caseId: row.id,
+    head,
     departmentCode,
-    routing,
+    routing: row.routing,
     position,
-    stageLimitDays: stageLimits?.[departmentCode] ?? null,
-    pkg: packageOf(hallCase, departmentCode, taskKey(hallCase.number, departmentCode)),
+    stageLimitDays: row.stage_limits?.[departmentCode] ?? null,
+    pkg: packageFrom(facts, departmentCode, taskKey(row.number, departmentCode)),
   });
-  if (routing === 'sequential') {
-    const stage = sequenceStage(order, tasks);
+  if (row.routing === 'sequential') {
+    const stage = sequenceStage(row.departments, row.tasks);
     return stage && !stage.task ? [transfer(stage.departmentCode, stage.position)] : [];
   }
-  const sent = new Set(tasks.map((t) => t.departmentCode));
-  return order.filter((code) => !sent.has(code)).map((code) => transfer(code, 0));
+  const sent = new Set(row.tasks.map((t) => t.departmentCode));
+  return row.departments.filter((code) => !sent.has(code)).map((code) => transfer(code, 0));
 }
 
 /**
@@ -191,42 +296,108 @@ export async function recordTransfer(
   }
 }
 
+/** How often a handover is written again after the case changed between its read and its write. */
+const WRITE_ATTEMPTS = 5;
+
+/**
+ * The handover in one statement (atomic on its own): the case's version-checked update to its new
+ * audit head, the task and the timeline event, the last two only when the update found the version
+ * the transfer was built from. One round trip while the case is unchanged, against six through the
+ * unit of work, and no entity made: the transfer job's most frequent write. The task's unique key
+ * refuses a second handover as a whole.
+ */
+const WRITE_HANDOVER = `
+  with moved as (
+    update hall_case set event_count = ?, audit_head = ?, version = version + 1, updated_at = ?
+     where id = ? and version = ?
+     returning id),
+  task as (
+    insert into case_department_task
+      (id, case_id, department_code, adapter, idempotency_key, status, department_ref, transferred_at,
+       decided_at, position, due_on, paper_count, supplemented_at)
+    select ?, id, ?, ?, ?, 'transferred', ?, ?, null, ?, ?, ?, ? from moved),
+  event as (
+    insert into case_event
+      (case_id, seq, at, actor_id, actor_role, type, changes, document_id, note, prev_hash, hash)
+    select id, ?, ?, ?, ?, ?, ?::jsonb, null, null, ?, ? from moved)
+  select count(*)::int as moved from moved`;
+
 async function writeTransfer(
   em: HubEntityManager,
   transfer: PendingTransfer,
   result: { adapter: string; departmentRef: string },
   handedOverAt: Date,
 ): Promise<void> {
-  await em.transactional(async (tx) => {
-    const hallCase = await tx.findOneOrFail(Case, { id: transfer.hallCase.id });
-    const paper = transfer.pkg.materials.filter((m) => m.medium === 'paper').length;
-    const dueOn =
-      transfer.stageLimitDays === null
-        ? null
-        : hallCalendar().addWorkingDays(chinaDate(handedOverAt), transfer.stageLimitDays).date;
-    tx.create(CaseDepartmentTask, {
-      case: hallCase,
-      departmentCode: transfer.departmentCode,
-      adapter: result.adapter,
-      idempotencyKey: transfer.pkg.idempotencyKey,
-      status: 'transferred',
-      departmentRef: result.departmentRef,
-      transferredAt: handedOverAt,
-      decidedAt: null,
-      position: transfer.position,
+  const paper = transfer.pkg.materials.filter((m) => m.medium === 'paper').length;
+  const dueOn =
+    transfer.stageLimitDays === null
+      ? null
+      : hallCalendar().addWorkingDays(chinaDate(handedOverAt), transfer.stageLimitDays).date;
+  const changes: Record<string, [unknown, unknown]> = {
+    department: [null, transfer.departmentCode],
+    via: [null, result.adapter],
+    departmentRef: [null, result.departmentRef],
+    materials: [null, transfer.pkg.materials.length],
+    paperAwaitingSignature: [null, paper],
+    ...(transfer.routing === 'sequential' ? { position: [null, transfer.position] } : {}),
+    ...(dueOn ? { dueOn: [null, dueOn] } : {}),
+  };
+  const head = transfer.head;
+  for (let attempt = 1; ; attempt++) {
+    if (attempt > 1) {
+      const [row] = await em.execute<
+        { status: CaseStatus; event_count: number; audit_head: string | null; version: number }[]
+      >('select status, event_count, audit_head, version from hall_case where id = ?', [transfer.caseId]);
+      if (!row) throw new Error(`case ${transfer.caseId} does not exist; its handover cannot be recorded`);
+      Object.assign(head, {
+        status: row.status,
+        eventCount: row.event_count,
+        auditHead: row.audit_head,
+        version: row.version,
+      });
+    }
+    const event = chainedEvent(
+      { id: transfer.caseId, eventCount: head.eventCount, auditHead: head.auditHead },
+      SYSTEM_ACTOR,
+      'handed_over',
+      changes,
+      { at: handedOverAt },
+    );
+    const [written] = await em.execute<{ moved: number }[]>(WRITE_HANDOVER, [
+      event.seq,
+      event.hash,
+      new Date(),
+      transfer.caseId,
+      head.version,
+      randomUUID(),
+      transfer.departmentCode,
+      result.adapter,
+      transfer.pkg.idempotencyKey,
+      result.departmentRef,
+      handedOverAt,
+      transfer.position,
       dueOn,
-      paperCount: paper,
+      paper,
       // Owed materials (容缺) follow when they arrive; a package sent with nothing owed is complete.
-      supplementedAt: hallCase.status === 'accepted_with_deficiency' ? null : handedOverAt,
-    });
-    recordEvent(tx, hallCase, SYSTEM_ACTOR, 'handed_over', {
-      department: [null, transfer.departmentCode],
-      via: [null, result.adapter],
-      departmentRef: [null, result.departmentRef],
-      materials: [null, transfer.pkg.materials.length],
-      paperAwaitingSignature: [null, paper],
-      ...(transfer.routing === 'sequential' ? { position: [null, transfer.position] } : {}),
-      ...(dueOn ? { dueOn: [null, dueOn] } : {}),
-    });
-  });
+      head.status === 'accepted_with_deficiency' ? null : handedOverAt,
+      event.seq,
+      event.at,
+      event.actorId,
+      event.actorRole,
+      event.type,
+      JSON.stringify(event.changes),
+      event.prevHash,
+      event.hash,
+    ]);
+    if (written?.moved === 1) {
+      Object.assign(head, { eventCount: event.seq, auditHead: event.hash, version: head.version + 1 });
+      return;
+    }
+    // The case changed since it was read (a clerk's step, a decision arriving, the department call
+    // took a while): read its head again.
+    if (attempt === WRITE_ATTEMPTS)
+      throw new Error(
+        `case ${transfer.caseId} kept changing; its handover to ${transfer.departmentCode} is retried later`,
+      );
+  }
 }
