@@ -196,10 +196,17 @@ describe('a crash between commit and enqueue, and relays racing', () => {
         return rows.find((r) => /^update outbox_event set published_at/.test(r.query));
       }, 30_000);
       expect(blocked).toBeTruthy();
-      // The jobs it enqueued run meanwhile (handing a case over writes no outbox row).
+      // The jobs it enqueued run meanwhile (handing a case over writes no outbox row): the transfers,
+      // and the platform's records of the same events, which may finish after the transfers. (Killed
+      // while one still runs, that job would wait for its lock to lapse before another worker took it.)
       await eventually(async () => {
         const events = await jobEvents('transfers');
         return jobIds.every((id) => events.get(id)?.includes('completed'));
+      }, 30_000);
+      await eventually(async () => {
+        const events = await jobEvents('platform');
+        const added = [...events.values()].filter((seen) => seen.includes('added'));
+        return added.length > 0 && added.every((seen) => seen.includes('completed'));
       }, 30_000);
       await first.kill();
     } finally {
