@@ -152,9 +152,12 @@ const MAX_BATCH = 200;
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
+/** Formats an instant as its Beijing date, YYYY-MM-DD (made once: a formatter is costly to build). */
+const BEIJING_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' });
+
 /** China date of an instant, YYYY-MM-DD (the registry works on Beijing time). */
 function chinaDay(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(at);
+  return BEIJING_DAY.format(at);
 }
 
 function badInput(message: string): GraphQLError {
