@@ -67,7 +67,7 @@ const settings = {
   warmupSeconds: quick ? 0.5 : 1,
   intakeSeconds: quick ? 2 : 3,
   intakeConcurrency: 4,
-  pipelineJobs: quick ? 60 : 200,
+  pipelineJobs: quick ? 60 : 600,
   pipelinePacedRate: 20,
   pipelinePacedSeconds: quick ? 2 : 4,
 };

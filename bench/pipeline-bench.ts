@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { type Job, Queue, Worker } from 'bullmq';
 import { createLogger } from '../adapters/kit/logger.ts';
 import { realEstateAdapter } from '../adapters/real-estate/index.ts';
-import { startRealEstateSimulator } from '../adapters/real-estate/real-estate.simulator.ts';
 import { decideAcceptance } from '../db/cases/case-decisions.ts';
 import { registerCase } from '../db/cases/case-intake.ts';
 import { createIdentityResolver } from '../db/departments/applicant-identities.ts';
@@ -16,7 +15,8 @@ import { HubQueues } from '../jobs/queues.ts';
 import { createRedisConnection } from '../jobs/redis.ts';
 import { transferMaterials } from '../jobs/transfer-materials.job.ts';
 import { queueConcurrency, startWorkers } from '../jobs/workers.ts';
-import { median, percentile } from './kit/load.ts';
+import { type BenchChild, startChild } from './kit/child-process.ts';
+import { commandCpuMs, median, percentile, sampleProcess } from './kit/load.ts';
 
 /**
  * The material-transfer pipeline end to end — outbox event → relay (FOR UPDATE SKIP LOCKED) → BullMQ
@@ -26,7 +26,8 @@ import { median, percentile } from './kit/load.ts';
  *
  * The accepted cases are made first (not timed) with their outbox events held back; a run releases
  * them: all at once for throughput (jobs/s until the last handover row), or at a steady rate for the
- * end-to-end latency of each (outbox event released → handover row written).
+ * end-to-end latency of each (outbox event released → handover row written). The registry's simulator
+ * runs in a process of its own; each throughput run reports the CPU each process spent per job.
  */
 
 export interface PipelineSettings {
@@ -46,6 +47,47 @@ interface Run {
   p95Ms: number;
 }
 
+/**
+ * CPU per job of a throughput run, in ms, by the process it was spent in: the hub's (this process:
+ * relay, worker, adapter; for the no-op, the queue and its worker), PostgreSQL's (all its processes),
+ * Redis and the department's simulator. Their sum against the machine's cores bounds the throughput.
+ */
+export interface CpuPerJob {
+  hub: number;
+  postgres: number;
+  redis: number;
+  department: number;
+}
+
+/** Starts a CPU reading of every process the flow runs in; the answer divides it by the jobs run. */
+function cpuReading(department: BenchChild<unknown>): (jobs: number) => CpuPerJob {
+  const read = (): CpuPerJob => ({
+    hub: sampleProcess(process.pid).cpuMs,
+    postgres: commandCpuMs('postgres'),
+    redis: commandCpuMs('redis-server'),
+    department: sampleProcess(department.pid).cpuMs,
+  });
+  const before = read();
+  return (jobs) => {
+    const after = read();
+    return {
+      hub: (after.hub - before.hub) / jobs,
+      postgres: (after.postgres - before.postgres) / jobs,
+      redis: (after.redis - before.redis) / jobs,
+      department: (after.department - before.department) / jobs,
+    };
+  };
+}
+
+function medianCpu(runs: CpuPerJob[]): CpuPerJob {
+  return {
+    hub: median(runs.map((r) => r.hub)),
+    postgres: median(runs.map((r) => r.postgres)),
+    redis: median(runs.map((r) => r.redis)),
+    department: median(runs.map((r) => r.department)),
+  };
+}
+
 export interface PipelineReport {
   workerConcurrency: number;
   jobsPerRun: number;
@@ -56,6 +98,8 @@ export interface PipelineReport {
     medianJobsPerSecond: number;
     medianP50Ms: number;
     medianP95Ms: number;
+    /** Medians over the throughput runs. */
+    cpuPerJob: CpuPerJob;
   };
   bullmqNoop: {
     throughput: number[];
@@ -63,6 +107,7 @@ export interface PipelineReport {
     medianJobsPerSecond: number;
     medianP50Ms: number;
     medianP95Ms: number;
+    cpuPerJob: CpuPerJob;
   };
 }
 
@@ -70,6 +115,7 @@ export interface PipelineReport {
 const WORKER_CONCURRENCY = 4;
 /** What the transfer jobs run at, and so the no-op reference too. */
 const TRANSFER_CONCURRENCY = queueConcurrency(transferMaterials.queue, { concurrency: WORKER_CONCURRENCY });
+const WARM_UP_JOBS = 100;
 const ITEM = 'BDC-003'; // one department: 国土资源局, through the real-estate registry's adapter
 
 let serial = 0;
@@ -119,23 +165,39 @@ async function release(orm: HubOrm, outboxIds: number[]): Promise<void> {
   );
 }
 
-/** Waits until every case has its handover row; answers each case's release → handover latency in ms. */
-async function handovers(orm: HubOrm, caseIds: string[], timeoutMs = 120_000): Promise<number[]> {
+/**
+ * Waits until every case has its handover row (a cheap count, every 100 ms: the database's CPU is
+ * measured too); answers each case's release → handover latency in ms and when the last handover was
+ * made (the worker's clock, which is this process's: a run's end does not depend on the polling).
+ */
+async function handovers(
+  orm: HubOrm,
+  caseIds: string[],
+  timeoutMs = 120_000,
+): Promise<{ latenciesMs: number[]; lastAt: number }> {
   const until = Date.now() + timeoutMs;
   const list = caseIds.map(() => '?').join(', ');
   for (;;) {
-    const rows = await forkEm(orm).execute<{ ms: string }[]>(
-      `select extract(epoch from (t.transferred_at - o.created_at)) * 1000 as ms
-         from case_department_task t
-         join outbox_event o on o.case_id = t.case_id and o.topic = 'case.accepted'
-        where t.case_id in (${list})`,
+    const [counted] = await forkEm(orm).execute<{ n: number }[]>(
+      `select count(*)::int as n from case_department_task where case_id in (${list})`,
       caseIds,
     );
-    if (rows.length >= caseIds.length) return rows.map((r) => Number(r.ms));
+    if (counted!.n >= caseIds.length) break;
     if (Date.now() > until)
-      throw new Error(`only ${rows.length} of ${caseIds.length} handovers within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
+      throw new Error(`only ${counted!.n} of ${caseIds.length} handovers within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
   }
+  const rows = await forkEm(orm).execute<{ ms: string; at: Date }[]>(
+    `select extract(epoch from (t.transferred_at - o.created_at)) * 1000 as ms, t.transferred_at as at
+       from case_department_task t
+       join outbox_event o on o.case_id = t.case_id and o.topic = 'case.accepted'
+      where t.case_id in (${list})`,
+    caseIds,
+  );
+  return {
+    latenciesMs: rows.map((r) => Number(r.ms)),
+    lastAt: Math.max(...rows.map((r) => new Date(r.at).getTime())),
+  };
 }
 
 async function paced<T>(items: T[], perSecond: number, each: (batch: T[]) => Promise<void>): Promise<void> {
@@ -165,13 +227,18 @@ export async function runPipelineBench(
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   // The cases first, before any relay runs: their events wait until a run releases them.
   const pacedJobs = Math.round(settings.pacedRate * settings.pacedSeconds);
-  const needed = settings.rounds * (settings.jobs + pacedJobs) + 20;
+  const needed = settings.rounds * (settings.jobs + pacedJobs) + WARM_UP_JOBS;
   log(`pipeline: making ${needed} accepted cases (not timed)…`);
   const made = await heldBackCases(orm, needed);
   const logger = createLogger('silent');
-  const simulator = await startRealEstateSimulator();
+  // The registry's system runs in a process of its own, as a department's system does.
+  const simulator = await startChild<{ url: string }>(
+    'real-estate simulator',
+    'targets/department-simulator.ts',
+    { args: ['real_estate'] },
+  );
   const recorder = createCallRecorder(orm);
-  const adapter = realEstateAdapter.create(realEstateAdapter.config.parse({}), simulator.url, {
+  const adapter = realEstateAdapter.create(realEstateAdapter.config.parse({}), simulator.info.url, {
     recorder,
     identities: createIdentityResolver(orm),
   });
@@ -236,32 +303,42 @@ export async function runPipelineBench(
       outboxIds: made.outboxIds.splice(0, n),
     });
 
-    // Warm-up: 20 jobs through each.
-    const warm = take(20);
+    // Warm-up: WARM_UP_JOBS through each (the first round ran slower with fewer: code not yet optimised).
+    const warm = take(WARM_UP_JOBS);
     await release(orm, warm.outboxIds);
     await handovers(orm, warm.caseIds);
-    await noopRun(20, null);
+    await noopRun(WARM_UP_JOBS, null);
 
     const oursThroughput: number[] = [];
     const noopThroughput: number[] = [];
+    const oursCpu: CpuPerJob[] = [];
+    const noopCpu: CpuPerJob[] = [];
     const oursLatency: Run[] = [];
     const noopLatency: Run[] = [];
     for (let round = 0; round < settings.rounds; round++) {
       const backlog = take(settings.jobs);
-      const start = performance.now();
+      let cpu = cpuReading(simulator);
+      const start = Date.now();
       await release(orm, backlog.outboxIds);
-      await handovers(orm, backlog.caseIds);
-      oursThroughput.push(settings.jobs / ((performance.now() - start) / 1000));
+      const { lastAt } = await handovers(orm, backlog.caseIds);
+      oursCpu.push(cpu(settings.jobs));
+      oursThroughput.push(settings.jobs / ((lastAt - start) / 1000));
+      cpu = cpuReading(simulator);
       noopThroughput.push((await noopRun(settings.jobs, null)).jobsPerSecond);
+      noopCpu.push(cpu(settings.jobs));
 
       const steady = take(pacedJobs);
-      const pacedStart = performance.now();
+      const pacedStart = Date.now();
       await paced(steady.outboxIds, settings.pacedRate, (batch) => release(orm, batch));
-      const latencies = await handovers(orm, steady.caseIds);
-      oursLatency.push(summarise(latencies, pacedJobs / ((performance.now() - pacedStart) / 1000)));
+      const steadyRun = await handovers(orm, steady.caseIds);
+      oursLatency.push(
+        summarise(steadyRun.latenciesMs, pacedJobs / ((steadyRun.lastAt - pacedStart) / 1000)),
+      );
       noopLatency.push(await noopRun(pacedJobs, settings.pacedRate));
+      const c = oursCpu.at(-1)!;
       log(
-        `round ${round + 1} pipeline: ours ${oursThroughput.at(-1)!.toFixed(1)} jobs/s (p95 ${oursLatency.at(-1)!.p95Ms.toFixed(0)} ms at ${settings.pacedRate}/s), ` +
+        `round ${round + 1} pipeline: ours ${oursThroughput.at(-1)!.toFixed(1)} jobs/s (p95 ${oursLatency.at(-1)!.p95Ms.toFixed(0)} ms at ${settings.pacedRate}/s; ` +
+          `CPU ms/job hub ${c.hub.toFixed(2)}, PostgreSQL ${c.postgres.toFixed(2)}, Redis ${c.redis.toFixed(2)}, department ${c.department.toFixed(2)}), ` +
           `BullMQ no-op ${noopThroughput.at(-1)!.toFixed(0)} jobs/s (p95 ${noopLatency.at(-1)!.p95Ms.toFixed(0)} ms)`,
       );
     }
@@ -275,6 +352,7 @@ export async function runPipelineBench(
         medianJobsPerSecond: median(oursThroughput),
         medianP50Ms: median(oursLatency.map((r) => r.p50Ms)),
         medianP95Ms: median(oursLatency.map((r) => r.p95Ms)),
+        cpuPerJob: medianCpu(oursCpu),
       },
       bullmqNoop: {
         throughput: noopThroughput,
@@ -282,6 +360,7 @@ export async function runPipelineBench(
         medianJobsPerSecond: median(noopThroughput),
         medianP50Ms: median(noopLatency.map((r) => r.p50Ms)),
         medianP95Ms: median(noopLatency.map((r) => r.p95Ms)),
+        cpuPerJob: medianCpu(noopCpu),
       },
     };
   } finally {
@@ -297,7 +376,7 @@ export async function runPipelineBench(
       .catch(() => {});
     await queues.close();
     await recorder.flush();
-    await simulator.close();
+    await simulator.stop();
     redis.disconnect();
     await orm.close(true);
   }

@@ -272,6 +272,20 @@ export function toMarkdown(report: BenchReport): string {
       `| outbox → relay → queue → adapter → simulator → handover row | ${f(p.ours.medianJobsPerSecond, 1)} | ${p.ours.throughput.map((r) => f(r, 1)).join(', ')} | ${f(p.ours.medianP50Ms)} | ${f(p.ours.medianP95Ms)} |`,
       `| BullMQ no-op job, same Redis | ${f(p.bullmqNoop.medianJobsPerSecond, 0)} | ${p.bullmqNoop.throughput.map((r) => f(r, 0)).join(', ')} | ${f(p.bullmqNoop.medianP50Ms)} | ${f(p.bullmqNoop.medianP95Ms)} |`,
       '',
+      'CPU ms per job in the throughput runs (medians), by process: their sum against the 2 cores bounds what any of the processes can reach.',
+      '',
+      '| pipeline | hub process | PostgreSQL | Redis | department simulator | sum |',
+      '|---|---|---|---|---|---|',
+      ...(
+        [
+          ['outbox → … → handover row', p.ours.cpuPerJob],
+          ['BullMQ no-op job', p.bullmqNoop.cpuPerJob],
+        ] as const
+      ).map(
+        ([name, c]) =>
+          `| ${name} | ${f(c.hub, 2)} | ${f(c.postgres, 2)} | ${f(c.redis, 2)} | ${f(c.department, 2)} | ${f(c.hub + c.postgres + c.redis + c.department, 2)} |`,
+      ),
+      '',
     );
   }
   if (report.soak) {
