@@ -10,7 +10,6 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { type ErrorRequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
@@ -32,6 +31,7 @@ import { type HubConfig, isProduction } from './config.ts';
 import { documentsRouter } from './documents-route.ts';
 import { createErrorFormatter } from './errors.ts';
 import { graphiqlRouter } from './graphiql.ts';
+import { graphqlRoute } from './graphql-route.ts';
 import { healthRouter } from './health.ts';
 import { planningGateway } from './plan/plan-executor.ts';
 import { queueDashboardRouter } from './queue-dashboard.ts';
@@ -145,46 +145,44 @@ export async function startGateway(
   app.use(
     '/graphql',
     express.json({ limit: config.GRAPHQL_BODY_LIMIT }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        let actor: HubContext['actor'];
-        try {
-          actor = await actorFromAuthorization(req.headers.authorization, deps.verifier);
-        } catch (error) {
-          if (!(error instanceof AuthenticationError)) throw error;
-          // Apollo's `http` extension (status, headers) — typed loosely: other GraphQL servers'
-          // types (the bench loads one) declare `http` in their own shape for every program.
-          const extensions: Record<string, unknown> = {
-            code: 'UNAUTHENTICATED',
-            http: {
-              status: 401,
-              headers: new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]),
-            },
-          };
-          throw new GraphQLError(error.message, { extensions });
-        }
-        // Made when a resolver first needs one: a query that only reaches departments never forks.
-        let em: HubContext['em'] | undefined;
-        let catalogue: CatalogueReader | undefined;
-        const requestEm = () => {
-          em ??= forkEm(deps.orm);
-          return em;
-        };
-        const context: HubContext = {
-          actor,
-          get em() {
-            return requestEm();
+    graphqlRoute(apollo, async ({ req, res }) => {
+      let actor: HubContext['actor'];
+      try {
+        actor = await actorFromAuthorization(req.headers.authorization, deps.verifier);
+      } catch (error) {
+        if (!(error instanceof AuthenticationError)) throw error;
+        // Apollo's `http` extension (status, headers) — typed loosely: other GraphQL servers'
+        // types (the bench loads one) declare `http` in their own shape for every program.
+        const extensions: Record<string, unknown> = {
+          code: 'UNAUTHENTICATED',
+          http: {
+            status: 401,
+            headers: new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]),
           },
-          get catalogue() {
-            catalogue ??= new CatalogueReader(requestEm());
-            return catalogue;
-          },
-          certificates,
-          requestId: String(res.locals.requestId),
-          requeue: (queue, name, data, jobId) => queues.requeue(queue, name, data, jobId),
         };
-        return context;
-      },
+        throw new GraphQLError(error.message, { extensions });
+      }
+      // Made when a resolver first needs one: a query that only reaches departments never forks.
+      let em: HubContext['em'] | undefined;
+      let catalogue: CatalogueReader | undefined;
+      const requestEm = () => {
+        em ??= forkEm(deps.orm);
+        return em;
+      };
+      const context: HubContext = {
+        actor,
+        get em() {
+          return requestEm();
+        },
+        get catalogue() {
+          catalogue ??= new CatalogueReader(requestEm());
+          return catalogue;
+        },
+        certificates,
+        requestId: String(res.locals.requestId),
+        requeue: (queue, name, data, jobId) => queues.requeue(queue, name, data, jobId),
+      };
+      return context;
     }),
   );
   // The GraphQL endpoint comes first, so its requests pass no other router on the way.

@@ -115,6 +115,20 @@ describe('gateway hardening (development mode)', () => {
       headers: { 'apollo-require-preflight': 'true' },
     });
     expect(allowed.status).toBe(200);
+    const answer = (await allowed.json()) as { data: { zones: { code: string }[] } };
+    expect(answer.data.zones.length).toBeGreaterThan(0);
+    // The whole query string reaches the server: operation name and variables too.
+    const named = new URLSearchParams({
+      query: 'query Zone($code: ID!) { zones { code } serviceItem(code: $code) { code } }',
+      operationName: 'Zone',
+      variables: JSON.stringify({ code: 'BDC-003' }),
+    });
+    const withVariables = await fetch(`${hub.url}/graphql?${named}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(
+      ((await withVariables.json()) as { data: { serviceItem: { code: string } } }).data.serviceItem.code,
+    ).toBe('BDC-003');
   });
 
   it('refuses a body over the size limit, and one that is not JSON, with GraphQL-shaped errors', async () => {
