@@ -113,8 +113,9 @@ describe('nothing is published unsigned: a signing failure fails the job, which 
     });
     expect(signer.visibleWhileFailing).toEqual([0, 0]);
     const done = await until(async () => {
+      // One snapshot, read once the job finished (a job read earlier lacks what its finish wrote).
       const j = await p.queues.queue('certificates').getJob(jobId);
-      return j && (await j.isCompleted()) && j;
+      return j?.finishedOn && (await j.isCompleted()) ? j : null;
     });
     expect(done.attemptsMade).toBeGreaterThanOrEqual(2);
     expect(certificate).toMatchObject({ status: 'issued', keyId: p.certificates.keys.signingKid });
