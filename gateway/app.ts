@@ -17,9 +17,8 @@ import type { Redis } from 'ioredis';
 import type { DepartmentAdapter } from '../adapters/kit/adapter-contract.ts';
 import type { Logger } from '../adapters/kit/logger.ts';
 import { DiskBlobStore } from '../db/blobs/blob-store.ts';
-import { CatalogueReader } from '../db/catalogue/catalogue-queries.ts';
 import type { CertificateServices } from '../db/certificates/certificate-services.ts';
-import { forkEm, type HubOrm } from '../db/orm.ts';
+import type { HubOrm } from '../db/orm.ts';
 import { loadCertificateSetup } from '../jobs/config.ts';
 import { HubQueues } from '../jobs/queues.ts';
 import type { HubContext } from '../schema/context.ts';
@@ -35,6 +34,7 @@ import { graphqlRoute } from './graphql-route.ts';
 import { healthRouter } from './health.ts';
 import { planningGateway } from './plan/plan-executor.ts';
 import { queueDashboardRouter } from './queue-dashboard.ts';
+import { RequestContext } from './request-context.ts';
 import { stitchGatewaySchema } from './stitch.ts';
 import { uploadsRouter } from './uploads.ts';
 
@@ -162,27 +162,12 @@ export async function startGateway(
         };
         throw new GraphQLError(error.message, { extensions });
       }
-      // Made when a resolver first needs one: a query that only reaches departments never forks.
-      let em: HubContext['em'] | undefined;
-      let catalogue: CatalogueReader | undefined;
-      const requestEm = () => {
-        em ??= forkEm(deps.orm);
-        return em;
-      };
-      const context: HubContext = {
+      return new RequestContext(deps.orm, {
         actor,
-        get em() {
-          return requestEm();
-        },
-        get catalogue() {
-          catalogue ??= new CatalogueReader(requestEm());
-          return catalogue;
-        },
         certificates,
         requestId: String(res.locals.requestId),
         requeue: (queue, name, data, jobId) => queues.requeue(queue, name, data, jobId),
-      };
-      return context;
+      });
     }),
   );
   // The GraphQL endpoint comes first, so its requests pass no other router on the way.

@@ -22,10 +22,13 @@ export function createIdentityResolver(orm: HubOrm) {
       applicantIds: readonly string[],
       purpose: string,
     ): Promise<Map<string, Identity>> {
-      const { actor, em } = context as RequestScope;
+      const scope = context as RequestScope;
+      const { actor } = scope;
       const ids = [...new Set(applicantIds)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
       const found = new Map<string, Identity>();
       if (!actor || ids.length === 0) return found;
+      // Taken only now: the request's entity manager is made when first asked for.
+      const { em } = scope;
       const marks = ids.map(() => '?').join(', ');
       let rows: { id: string; id_type: Identity['idType']; id_number: string }[] = [];
       if ((actor.role === 'clerk' || actor.role === 'supervisor') && actor.hallCode) {
