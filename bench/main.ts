@@ -37,7 +37,8 @@ if (opts.help) {
   --only a,b              gateway shapes to run (list-20, list-1, list-200, chain-3, large, slow-department, department-down)
   --skip a,b              parts to skip: gateway, intake, pipeline
   --soak                  also soak our gateway (--soak-minutes, default 3; the issue's soak is --soak-minutes 10)
-  --profile               also CPU-profile our gateway under the headline shape and under intake (--profile-seconds, default 10)
+  --profile               also CPU-profile our gateway under the headline shape and under intake (--profile-seconds, default 10),
+                          and the pipeline's hub process in one more throughput run
 `);
   process.exit(0);
 }
@@ -112,6 +113,9 @@ try {
         jobs: settings.pipelineJobs,
         pacedRate: settings.pipelinePacedRate,
         pacedSeconds: settings.pipelinePacedSeconds,
+        profileDir: opts.profile
+          ? path.join(resultsDir, 'profiles', `pipeline-${new Date().toISOString().replaceAll(':', '-')}`)
+          : null,
       },
       log,
     );

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 import { type Job, Queue, Worker } from 'bullmq';
 import { createLogger } from '../adapters/kit/logger.ts';
 import { realEstateAdapter } from '../adapters/real-estate/index.ts';
@@ -16,6 +19,7 @@ import { createRedisConnection } from '../jobs/redis.ts';
 import { transferMaterials } from '../jobs/transfer-materials.job.ts';
 import { queueConcurrency, startWorkers } from '../jobs/workers.ts';
 import { type BenchChild, startChild } from './kit/child-process.ts';
+import { type ProfileSummary, summariseCpuProfile } from './kit/cpu-profile.ts';
 import { commandCpuMs, median, percentile, sampleProcess } from './kit/load.ts';
 
 /**
@@ -39,6 +43,8 @@ export interface PipelineSettings {
   pacedSeconds: number;
   databaseUrl: string;
   redisUrl: string;
+  /** When set, one more throughput run (not counted) is CPU-profiled and its profile written here. */
+  profileDir?: string | null;
 }
 
 interface Run {
@@ -57,6 +63,30 @@ export interface CpuPerJob {
   postgres: number;
   redis: number;
   department: number;
+}
+
+/**
+ * Runs `work` under V8's CPU profiler in this process (the hub's relay, worker and adapter run here),
+ * writes the profile to `dir` and answers its summary with what `work` answered (jobs/s).
+ */
+async function profiledRun(
+  dir: string,
+  work: () => Promise<number>,
+): Promise<ProfileSummary & { file: string; jobsPerSecond: number }> {
+  mkdirSync(dir, { recursive: true });
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    const jobsPerSecond = await work();
+    const { profile } = await session.post('Profiler.stop');
+    const file = path.join(dir, 'pipeline.cpuprofile');
+    writeFileSync(file, JSON.stringify(profile));
+    return { ...summariseCpuProfile(file), file, jobsPerSecond };
+  } finally {
+    session.disconnect();
+  }
 }
 
 /** Starts a CPU reading of every process the flow runs in; the answer divides it by the jobs run. */
@@ -89,6 +119,8 @@ function medianCpu(runs: CpuPerJob[]): CpuPerJob {
 }
 
 export interface PipelineReport {
+  /** Where the hub's process spends its CPU in a throughput run (with `profileDir`). */
+  profile?: (ProfileSummary & { file: string; jobsPerSecond: number }) | null;
   workerConcurrency: number;
   jobsPerRun: number;
   pacedRate: number;
@@ -227,7 +259,8 @@ export async function runPipelineBench(
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   // The cases first, before any relay runs: their events wait until a run releases them.
   const pacedJobs = Math.round(settings.pacedRate * settings.pacedSeconds);
-  const needed = settings.rounds * (settings.jobs + pacedJobs) + WARM_UP_JOBS;
+  const needed =
+    settings.rounds * (settings.jobs + pacedJobs) + WARM_UP_JOBS + (settings.profileDir ? settings.jobs : 0);
   log(`pipeline: making ${needed} accepted cases (not timed)…`);
   const made = await heldBackCases(orm, needed);
   const logger = createLogger('silent');
@@ -342,7 +375,18 @@ export async function runPipelineBench(
           `BullMQ no-op ${noopThroughput.at(-1)!.toFixed(0)} jobs/s (p95 ${noopLatency.at(-1)!.p95Ms.toFixed(0)} ms)`,
       );
     }
+    const profile = settings.profileDir
+      ? await profiledRun(settings.profileDir, async () => {
+          const backlog = take(settings.jobs);
+          const start = Date.now();
+          await release(orm, backlog.outboxIds);
+          const { lastAt } = await handovers(orm, backlog.caseIds);
+          return settings.jobs / ((lastAt - start) / 1000);
+        })
+      : null;
+    if (profile) log(`profile: pipeline at ${profile.jobsPerSecond.toFixed(1)} jobs/s while profiled`);
     return {
+      profile,
       workerConcurrency: TRANSFER_CONCURRENCY,
       jobsPerRun: settings.jobs,
       pacedRate: settings.pacedRate,

@@ -319,6 +319,16 @@ export function toMarkdown(report: BenchReport): string {
     );
     profileTables(p);
   }
+  if (report.pipeline?.profile) {
+    const p = report.pipeline.profile;
+    lines.push(
+      "## Where the pipeline's hub process spends its CPU (V8 profiler, one more throughput run)",
+      '',
+      `${f(p.jobsPerSecond, 1)} jobs/s while profiled; ${p.file}`,
+      '',
+    );
+    profileTables(p);
+  }
   if (report.intakeProfile) {
     const p = report.intakeProfile;
     lines.push(
