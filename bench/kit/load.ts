@@ -13,14 +13,19 @@ export interface ProcessSample {
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-export function sampleProcess(pid: number): ProcessSample {
+/** User + system CPU time in ms from the text of /proc/<pid>/stat. */
+function cpuMsOfStat(stat: string): number {
   // Fields after the command name (which may contain spaces) start at the state, field 3.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+export function sampleProcess(pid: number): ProcessSample {
+  const cpuMs = cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-  return { cpuMs: (ticks * 1000) / TICKS_PER_SECOND, rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
+  return { cpuMs, rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
 }
 
 /**
@@ -35,9 +40,7 @@ export function commandCpuMs(command: string): number {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === command) total += cpuMsOfStat(stat);
     } catch {
       // gone between the listing and the read
     }

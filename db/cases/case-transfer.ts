@@ -168,14 +168,22 @@ export function packageOf(hallCase: Case, departmentCode: string, idempotencyKey
   );
 }
 
-/** One row: what deciding and building a case's transfers reads. */
-interface TransferRow {
-  id: string;
-  number: string;
+/** The columns of a case's head, as read. */
+interface HeadRow {
   status: CaseStatus;
   event_count: number;
   audit_head: string | null;
   version: number;
+}
+
+function headOf(row: HeadRow): CaseHead {
+  return { status: row.status, eventCount: row.event_count, auditHead: row.audit_head, version: row.version };
+}
+
+/** One row: what deciding and building a case's transfers reads. */
+interface TransferRow extends HeadRow {
+  id: string;
+  number: string;
   accepted_on: string | null;
   received_on: string;
   item_code: string;
@@ -248,12 +256,7 @@ export async function pendingTransfers(em: HubEntityManager, caseId: string): Pr
     checklist: row.checklist,
     materials: row.materials.map((m) => ({ ...m, presentedAt: new Date(m.presentedAt) })),
   };
-  const head: CaseHead = {
-    status: row.status,
-    eventCount: row.event_count,
-    auditHead: row.audit_head,
-    version: row.version,
-  };
+  const head = headOf(row);
   const transfer = (departmentCode: string, position: number): PendingTransfer => ({
     caseId: row.id,
     head,
@@ -345,16 +348,12 @@ async function writeTransfer(
   const head = transfer.head;
   for (let attempt = 1; ; attempt++) {
     if (attempt > 1) {
-      const [row] = await em.execute<
-        { status: CaseStatus; event_count: number; audit_head: string | null; version: number }[]
-      >('select status, event_count, audit_head, version from hall_case where id = ?', [transfer.caseId]);
+      const [row] = await em.execute<HeadRow[]>(
+        'select status, event_count, audit_head, version from hall_case where id = ?',
+        [transfer.caseId],
+      );
       if (!row) throw new Error(`case ${transfer.caseId} does not exist; its handover cannot be recorded`);
-      Object.assign(head, {
-        status: row.status,
-        eventCount: row.event_count,
-        auditHead: row.audit_head,
-        version: row.version,
-      });
+      Object.assign(head, headOf(row));
     }
     const event = chainedEvent(
       { id: transfer.caseId, eventCount: head.eventCount, auditHead: head.auditHead },
