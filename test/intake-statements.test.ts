@@ -45,17 +45,19 @@ describe('front-desk intake through the API', () => {
     return { register: registerStatements, accept: hub.db.statements.slice(acceptStart) };
   };
 
-  it('registers and accepts a case with 5 materials in 17 SQL statements', async () => {
+  it('registers and accepts a case with 5 materials in 13 SQL statements', async () => {
     await intake(1); // warm: the catalogue and the counters' rows exist from here on
     const { register, accept } = await intake(2);
     if (process.env.PRINT_STATEMENTS) console.log([...register, '----', ...accept].join('\n'));
-    // Register: hall, item with its departments and checklist (joined), applicant; counter, outbox,
-    // applicant, case, first event, 5 materials in one insert. Accept: the case with its item's
-    // departments and checklist (joined), its materials and suspensions (not its documents, timeline or
-    // tasks: the answer does not ask for them); counter, outbox, event, notice, case update
-    // (version-checked). The SQL script writes 15 without reading.
-    expect(register).toHaveLength(9);
-    expect(accept).toHaveLength(8);
+    // Register: the hall, the item with its departments and checklist and the applicant on record in
+    // one statement; counter, outbox, applicant, case, first event, 5 materials in one insert. Accept:
+    // the case with its item, checklist, applicant, hall, materials and suspensions in one statement
+    // (not its documents, timeline or tasks: the answer does not ask for them); counter, outbox,
+    // event, notice, case update (version-checked). The SQL script writes 15 without reading.
+    expect(register).toHaveLength(7);
+    expect(accept).toHaveLength(6);
+    expect(register[0]).toMatch(/from hall h/);
+    expect(accept[0]).toMatch(/from hall_case c/);
     expect(
       accept.filter((sql) => /from "(case_event|case_document|case_department_task)"/.test(sql)),
     ).toEqual([]);

@@ -4,8 +4,6 @@ import { Applicant, type ApplicantType } from '../entities/applicant.ts';
 import { Blob } from '../entities/blob.ts';
 import { type AgentRecord, Case, type CaseStatus, type Channel } from '../entities/case.ts';
 import { CaseMaterial, type MaterialMedium } from '../entities/case-material.ts';
-import { Hall } from '../entities/hall.ts';
-import { ServiceItem } from '../entities/service-item.ts';
 import { badInput, HubError } from '../errors.ts';
 import { checkIdentity } from '../identity/identity.ts';
 import type { HubEntityManager } from '../orm.ts';
@@ -13,6 +11,7 @@ import { certificatesOnFile } from '../sharing/certificates-on-file.ts';
 import { requireRole } from './case-access.ts';
 import { changeCase } from './case-change.ts';
 import { emitOutbox, recordEvent } from './case-events.ts';
+import { loadIntakeGraph } from './case-graph.ts';
 import { nextCaseNumber } from './case-numbers.ts';
 import { closeSuspension, materialCheckOf } from './case-view.ts';
 import { packageToRegister } from './express-packages.ts';
@@ -69,7 +68,16 @@ function validatedIdentity(field: string, type: 'citizen_id' | 'credit_code', va
 
 const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
-async function findOrCreateApplicant(em: HubEntityManager, input: ApplicantInput): Promise<Applicant> {
+/** An applicant's input checked and normalised, with the identity it is looked up by. */
+interface CheckedApplicant {
+  input: ApplicantInput;
+  name: string;
+  idType: 'citizen_id' | 'credit_code';
+  idNumber: string;
+  phone: string | null;
+}
+
+function checkApplicant(input: ApplicantInput): CheckedApplicant {
   const name = input.name.trim();
   if (name.length < 2 || name.length > 100)
     throw badInput('applicant.name', 'the name must be 2 to 100 characters');
@@ -85,7 +93,15 @@ async function findOrCreateApplicant(em: HubEntityManager, input: ApplicantInput
   if (input.type === 'organisation' && !input.legalRepresentative?.trim()) {
     throw badInput('applicant.legalRepresentative', 'an organisation needs its legal representative');
   }
-  const existing = await em.findOne(Applicant, { idType, idNumber });
+  return { input, name, idType, idNumber, phone };
+}
+
+/** The applicant on record for this identity (`existing`), brought up to date, or a new one. */
+async function findOrCreateApplicant(
+  em: HubEntityManager,
+  { input, name, idType, idNumber, phone }: CheckedApplicant,
+  existing: Applicant | null,
+): Promise<Applicant> {
   if (existing) {
     if (existing.name !== name) {
       throw badInput(
@@ -228,21 +244,23 @@ export async function registerCase(
   const hallCode = who.role === 'clerk' ? who.hallCode : input.hallCode;
   if (!hallCode) throw badInput('hallCode', 'an online application names the hall it is made to');
   if (input.materials.length > 100) throw badInput('materials', 'at most 100 materials at once');
+  const checked = checkApplicant({
+    ...input.applicant,
+    accountId: who.role === 'applicant' ? who.id : input.applicant.accountId,
+  });
   return em.transactional(async (tx) => {
-    const hall = await tx.findOne(Hall, { code: hallCode });
+    // One statement: the hall, the item with its departments and checklist, the applicant on record.
+    const {
+      hall,
+      item,
+      applicant: onRecord,
+    } = await loadIntakeGraph(tx, {
+      hallCode,
+      itemCode: input.itemCode,
+      idType: checked.idType,
+      idNumber: checked.idNumber,
+    });
     if (!hall) throw badInput('hallCode', `no hall has the code ${hallCode}`);
-    const item = (await tx.findOne(
-      ServiceItem,
-      { code: input.itemCode },
-      {
-        populate: ['departments', 'currentVersion.materials'],
-        // One statement: an item has a few departments and a checklist of a few entries.
-        populateHints: {
-          departments: { strategy: 'joined' },
-          'currentVersion.materials': { strategy: 'joined' },
-        },
-      },
-    )) as ServiceItem | null;
     if (!item?.active || !item.currentVersion) {
       throw badInput('itemCode', `${input.itemCode} is not an item of the catalogue`);
     }
@@ -256,10 +274,7 @@ export async function registerCase(
       input.channel === 'express_mail'
         ? await packageToRegister(tx, hall.code, input.expressPackageId)
         : null;
-    const applicant = await findOrCreateApplicant(tx, {
-      ...input.applicant,
-      accountId: who.role === 'applicant' ? who.id : input.applicant.accountId,
-    });
+    const applicant = await findOrCreateApplicant(tx, checked, onRecord);
     let agent: AgentRecord | null = null;
     if (input.agent) {
       const name = input.agent.name.trim();

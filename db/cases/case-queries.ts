@@ -8,6 +8,7 @@ import type { ZoneCode } from '../entities/zone.ts';
 import { badInput } from '../errors.ts';
 import type { HubEntityManager } from '../orm.ts';
 import { canSeeCase, caseForbidden } from './case-access.ts';
+import { loadCaseGraph } from './case-graph.ts';
 import { deadlineOf, scopeOf } from './case-view.ts';
 
 export interface CaseFilter {
@@ -121,10 +122,15 @@ export async function findCaseFor(
   where: { id: string } | { number: string },
 ): Promise<Case> {
   if ('id' in where && !/^[0-9a-f-]{36}$/i.test(where.id)) throw caseForbidden();
-  const hallCase = (await em.findOne(Case, where, {
-    populate: CASE_CORE_POPULATE,
-    populateHints: ONE_CASE_JOINED,
-  })) as Case | null;
+  const hallCase = await loadCaseGraph(
+    em,
+    where,
+    async (held) =>
+      (await held.findOne(Case, where, {
+        populate: CASE_CORE_POPULATE,
+        populateHints: ONE_CASE_JOINED,
+      })) as Case | null,
+  );
   if (!hallCase || !canSeeCase(actor, scopeOf(hallCase))) throw caseForbidden();
   return hallCase;
 }
