@@ -13,10 +13,11 @@ import { registerCase } from '../db/cases/case-intake.ts';
 import { createIdentityResolver } from '../db/departments/applicant-identities.ts';
 import { forkEm } from '../db/orm.ts';
 import { DEMO_ACTORS } from '../gateway/auth/demo-actors.ts';
+import { LocalOperation, localOperation } from '../gateway/plan/local-operation.ts';
 import { planQuery, Unplannable } from '../gateway/plan/query-plan.ts';
 import { stitchGatewaySchema } from '../gateway/stitch.ts';
 import { gatewaySubschemas } from '../schema/subschemas.ts';
-import { citizenId, requiredMaterials, TOLERANT_ITEM } from './kit/front-desk.ts';
+import { citizenId, DECIDE, REGISTER, requiredMaterials, TOLERANT_ITEM } from './kit/front-desk.ts';
 import { createTestDatabase, type TestDatabase } from './kit/test-database.ts';
 import { startTestHub, type TestHub } from './kit/test-hub.ts';
 
@@ -193,5 +194,103 @@ describe('the hub answers the same with and without query plans', () => {
     const b = await stitched.gql(CASES_WITH_TAX, { first: 2 });
     expect(a.status).toBe(b.status);
     expect(withoutRootLocations(a.body, b.body)).toEqual(b.body);
+  });
+
+  describe('operations the hub answers whole run on its own schema', () => {
+    const local = async (query: string) => {
+      const schema = await stitchGatewaySchema(gatewaySubschemas(adapters));
+      const document = parse(query);
+      return () => localOperation(schema, document, getOperationAST(document)!);
+    };
+
+    it('takes the hub’s own mutations and queries, and leaves what another subschema answers to stitching', async () => {
+      expect((await local(REGISTER))()).toBeInstanceOf(LocalOperation);
+      expect((await local(DECIDE))()).toBeInstanceOf(LocalOperation);
+      expect((await local(CATALOGUE))()).toBeInstanceOf(LocalOperation);
+      // A department's field in the answer, a root field of a department, introspection.
+      const withTax =
+        'mutation($input: RegisterCaseInput!) { registerCase(input: $input) { id applicant { taxStatus { status } } } }';
+      expect(await local(withTax)).toThrow(/not all of it is in subschema hub/);
+      expect(await local(CASES_WITH_REGISTRY)).toThrow(/not all of it is in subschema hub/);
+      expect(await local('query { __schema { queryType { name } } }')).toThrow(/introspection/);
+    });
+
+    /** Values a second registration cannot share with the first (ids, numbers, dates of now). */
+    const normalised = (value: unknown): unknown =>
+      JSON.parse(
+        JSON.stringify(value, (key, v) =>
+          ['id', 'number', 'documentId', 'pdfUrl', 'idNumber'].includes(key) && typeof v === 'string'
+            ? '…'
+            : v,
+        ),
+      );
+
+    it('a mutation answers as stitching answers it: a registration, a refusal by the rules, an acceptance', async () => {
+      const materials = requiredMaterials(TOLERANT_ITEM).map((m) => ({ ...m, medium: 'PAPER' }));
+      const answers = [];
+      for (const [hub, serial] of [
+        [planned, 960],
+        [stitched, 961],
+      ] as const) {
+        const token = await hub.token('clerk');
+        const input = (leaveOut: number, n: number) => ({
+          itemCode: TOLERANT_ITEM.code,
+          channel: 'WINDOW',
+          applicant: { type: 'PERSON', name: '变更对照', idNumber: citizenId(n) },
+          materials: materials.slice(leaveOut),
+        });
+        const complete = await hub.gql<{ registerCase: { id: string; version: number } }>(
+          REGISTER,
+          { input: input(0, serial) },
+          { token },
+        );
+        const incomplete = await hub.gql<{ registerCase: { id: string; version: number } }>(
+          REGISTER,
+          { input: input(1, serial + 10) },
+          { token },
+        );
+        const refused = await hub.gql(
+          DECIDE,
+          { id: incomplete.body.data!.registerCase.id, v: 1, d: { type: 'ACCEPT' } },
+          { token },
+        );
+        const accepted = await hub.gql(
+          DECIDE,
+          {
+            id: complete.body.data!.registerCase.id,
+            v: complete.body.data!.registerCase.version,
+            d: { type: 'ACCEPT' },
+          },
+          { token },
+        );
+        const stale = await hub.gql(
+          DECIDE,
+          { id: complete.body.data!.registerCase.id, v: 1, d: { type: 'ACCEPT' } },
+          { token },
+        );
+        const badInput = await hub.gql(
+          REGISTER,
+          {
+            input: {
+              ...input(0, serial),
+              applicant: { type: 'PERSON', name: '错号', idNumber: '410902198503121234' },
+            },
+          },
+          { token },
+        );
+        answers.push({ complete, incomplete, refused, accepted, stale, badInput });
+      }
+      const [a, b] = answers as [(typeof answers)[0], (typeof answers)[0]];
+      for (const key of ['complete', 'incomplete', 'refused', 'accepted', 'stale', 'badInput'] as const) {
+        expect(a[key].status).toBe(b[key].status);
+        expect(normalised(withoutRootLocations(a[key].body, b[key].body))).toEqual(normalised(b[key].body));
+      }
+      expect(a.refused.body).toMatchObject({
+        data: { decideAcceptance: { __typename: 'DecisionNotAllowed' } },
+      });
+      expect(a.accepted.body).toMatchObject({ data: { decideAcceptance: { __typename: 'CaseAccepted' } } });
+      expect(a.stale.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      expect(a.badInput.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    });
   });
 });

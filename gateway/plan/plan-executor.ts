@@ -1,6 +1,13 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
-import { execute, type GraphQLSchema, getVariableValues } from 'graphql';
+import {
+  type DocumentNode,
+  execute,
+  type GraphQLSchema,
+  getVariableValues,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { RecentlyUsed } from '../recently-used.ts';
+import { LocalOperation, localOperation } from './local-operation.ts';
 import { planQuery, type QueryPlan, Unplannable } from './query-plan.ts';
 import { runPlan } from './run-plan.ts';
 
@@ -23,22 +30,37 @@ export interface PlanningGatewayOptions {
 /**
  * Apollo Server's gateway hook around the stitched schema: Apollo still parses, validates (with the
  * armor limits), builds the context and formats errors; this decides how each operation executes.
- * A query document gets a plan once (query-plan.ts) and each request then runs only that plan's
- * fetches (run-plan.ts). Whatever the planner refuses runs through graphql-js on the stitched schema,
+ * An operation that one in-process subschema answers whole (the hub's own mutations and queries)
+ * runs on that subschema's schema (local-operation.ts). Any other query document gets a plan once
+ * (query-plan.ts) and each request then runs only that plan's fetches (run-plan.ts). Whatever the planner refuses runs through graphql-js on the stitched schema,
  * as it did before, so the one schema answers every operation either way.
  *
  * Only the plan is kept between requests — never data — so nothing of one actor's answer can reach
  * another's: every fetch runs with the request's own context and variables.
  */
+/** An operation one in-process subschema answers whole runs there; a query otherwise gets a plan. */
+function localOrPlanned(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): LocalOperation | QueryPlan {
+  try {
+    return localOperation(schema, document, operation);
+  } catch (error) {
+    if (!(error instanceof Unplannable) || operation.operation !== 'query') throw error;
+  }
+  return planQuery(schema, document, operation);
+}
+
 export function planningGateway(
   schema: GraphQLSchema,
   options: PlanningGatewayOptions = {},
 ): GatewayInterface {
-  const plans = new RecentlyUsed<string, QueryPlan | Unplannable>(MAX_PLANS);
+  const plans = new RecentlyUsed<string, QueryPlan | LocalOperation | Unplannable>(MAX_PLANS);
   const enabled = options.enabled ?? true;
   const listeners = new Set<Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0]>();
 
-  const planFor = (key: string, build: () => QueryPlan, operationName: string | null) => {
+  const planFor = (key: string, build: () => QueryPlan | LocalOperation, operationName: string | null) => {
     let plan = plans.get(key);
     if (plan) return plan;
     try {
@@ -61,10 +83,19 @@ export function planningGateway(
     const plan = enabled
       ? planFor(
           `${request.queryHash}\u0000${operationName ?? ''}`,
-          () => planQuery(schema, document, operation),
+          () => localOrPlanned(schema, document, operation),
           operationName,
         )
       : null;
+    if (plan instanceof LocalOperation) {
+      return execute({
+        schema: plan.schema,
+        document,
+        contextValue: context,
+        variableValues: variables,
+        operationName,
+      }) as ReturnType<GatewayExecutor>;
+    }
     if (!plan || plan instanceof Unplannable) {
       return execute({
         schema,
