@@ -5,7 +5,12 @@ import pg from 'pg';
 import { citizenIdCheckChar } from '../db/identity/citizen-id.ts';
 import { startChild } from './kit/child-process.ts';
 import { type ProfileSummary, summariseCpuProfile } from './kit/cpu-profile.ts';
-import { median, sampleProcess } from './kit/load.ts';
+import { commandCpuMs, median, sampleProcess } from './kit/load.ts';
+
+const ownCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 /**
  * Front-desk intake: a clerk registers a case with 5 materials' metadata (the answer carries the
@@ -43,8 +48,20 @@ export interface IntakeReport {
   item: string;
   materials: number;
   concurrency: number;
-  api: { rounds: number[]; medianCasesPerSecond: number; gatewayCpuMsPerCase: number };
-  sql: { rounds: number[]; medianCasesPerSecond: number };
+  api: {
+    rounds: number[];
+    medianCasesPerSecond: number;
+    gatewayCpuMsPerCase: number;
+    /** CPU per case of PostgreSQL (all its processes) and of the bench process sending the load. */
+    postgresCpuMsPerCase: number;
+    clientCpuMsPerCase: number;
+  };
+  sql: {
+    rounds: number[];
+    medianCasesPerSecond: number;
+    postgresCpuMsPerCase: number;
+    clientCpuMsPerCase: number;
+  };
   /** Rows one intake writes, per table (the SQL script writes the same). */
   rowsPerCase: Record<string, number>;
 }
@@ -305,26 +322,40 @@ export async function runIntakeBench(
 
     const api: number[] = [];
     const sql: number[] = [];
-    const cpuPerCase: number[] = [];
+    const cpu = { gateway: [] as number[], apiPostgres: [] as number[], apiClient: [] as number[] };
+    const sqlCpu = { postgres: [] as number[], client: [] as number[] };
+    /** Cases per second of one closed-loop run, and CPU per case of the processes involved. */
+    const measured = async (once: () => Promise<unknown>) => {
+      const before = { hub: sampleProcess(hub.pid).cpuMs, pg: commandCpuMs('postgres'), me: ownCpuMs() };
+      const rate = await closedLoop(settings.concurrency, settings.seconds, once);
+      const cases = rate * settings.seconds;
+      return {
+        rate,
+        hub: (sampleProcess(hub.pid).cpuMs - before.hub) / cases,
+        postgres: (commandCpuMs('postgres') - before.pg) / cases,
+        client: (ownCpuMs() - before.me) / cases,
+      };
+    };
     for (let round = 0; round < settings.rounds; round++) {
       const runs: [string, () => Promise<void>][] = [
         [
           'api',
           async () => {
-            const before = sampleProcess(hub.pid).cpuMs;
-            const rate = await closedLoop(settings.concurrency, settings.seconds, () =>
-              intakeThroughApi(url, clerkToken),
-            );
-            cpuPerCase.push((sampleProcess(hub.pid).cpuMs - before) / (rate * settings.seconds));
-            api.push(rate);
+            const run = await measured(() => intakeThroughApi(url, clerkToken));
+            api.push(run.rate);
+            cpu.gateway.push(run.hub);
+            cpu.apiPostgres.push(run.postgres);
+            cpu.apiClient.push(run.client);
           },
         ],
         [
           'sql',
-          async () =>
-            void sql.push(
-              await closedLoop(settings.concurrency, settings.seconds, () => intakeBySql(pool, templates)),
-            ),
+          async () => {
+            const run = await measured(() => intakeBySql(pool, templates));
+            sql.push(run.rate);
+            sqlCpu.postgres.push(run.postgres);
+            sqlCpu.client.push(run.client);
+          },
         ],
       ];
       for (const [, run] of round % 2 ? runs.reverse() : runs) await run();
@@ -336,8 +367,19 @@ export async function runIntakeBench(
       item: ITEM,
       materials: MATERIAL_CODES.length,
       concurrency: settings.concurrency,
-      api: { rounds: api, medianCasesPerSecond: median(api), gatewayCpuMsPerCase: median(cpuPerCase) },
-      sql: { rounds: sql, medianCasesPerSecond: median(sql) },
+      api: {
+        rounds: api,
+        medianCasesPerSecond: median(api),
+        gatewayCpuMsPerCase: median(cpu.gateway),
+        postgresCpuMsPerCase: median(cpu.apiPostgres),
+        clientCpuMsPerCase: median(cpu.apiClient),
+      },
+      sql: {
+        rounds: sql,
+        medianCasesPerSecond: median(sql),
+        postgresCpuMsPerCase: median(sqlCpu.postgres),
+        clientCpuMsPerCase: median(sqlCpu.client),
+      },
       rowsPerCase,
     };
   } finally {

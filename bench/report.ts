@@ -253,10 +253,10 @@ export function toMarkdown(report: BenchReport): string {
         .map(([t, n]) => `${n} ${t}`)
         .join(', ')} (plus 2 counter upserts).`,
       '',
-      '| path | cases/s (median) | rounds | gateway CPU ms/case |',
-      '|---|---|---|---|',
-      `| GraphQL API (our gateway, hub subschema) | ${f(i.api.medianCasesPerSecond, 1)} | ${i.api.rounds.map((r) => f(r, 1)).join(', ')} | ${f(i.api.gatewayCpuMsPerCase, 2)} |`,
-      `| plain SQL script, same rows | ${f(i.sql.medianCasesPerSecond, 1)} | ${i.sql.rounds.map((r) => f(r, 1)).join(', ')} | |`,
+      '| path | cases/s (median) | rounds | gateway CPU ms/case | PostgreSQL CPU ms/case | load generator CPU ms/case |',
+      '|---|---|---|---|---|---|',
+      `| GraphQL API (our gateway, hub subschema) | ${f(i.api.medianCasesPerSecond, 1)} | ${i.api.rounds.map((r) => f(r, 1)).join(', ')} | ${f(i.api.gatewayCpuMsPerCase, 2)} | ${f(i.api.postgresCpuMsPerCase, 2)} | ${f(i.api.clientCpuMsPerCase, 2)} |`,
+      `| plain SQL script, same rows | ${f(i.sql.medianCasesPerSecond, 1)} | ${i.sql.rounds.map((r) => f(r, 1)).join(', ')} | | ${f(i.sql.postgresCpuMsPerCase, 2)} | ${f(i.sql.clientCpuMsPerCase, 2)} |`,
       '',
     );
   }
