@@ -5,7 +5,10 @@ import { HubError } from '../errors.ts';
 import type { HubEntityManager } from '../orm.ts';
 import { findCaseFor } from './case-queries.ts';
 
-/** Runs a change to one case in a transaction; a concurrent change to the same case is a conflict. */
+/**
+ * Runs a change to one case in a transaction; a concurrent change to the same case is a conflict. The
+ * transaction writes what the change did when the change returns (one flush, then the commit).
+ */
 export async function changeCase<T>(
   em: HubEntityManager,
   actor: Actor | null,

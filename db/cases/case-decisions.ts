@@ -123,9 +123,7 @@ export async function decideAcceptance(
         `the case is ${hallCase.status}; acceptance is decided on a registered case${hint}`,
       );
     }
-    const outcome = await decide(tx, hallCase, who, decision);
-    if (outcome.kind !== 'not_allowed') await tx.flush();
-    return outcome;
+    return decide(tx, hallCase, who, decision);
   });
 }
 
@@ -350,7 +348,6 @@ export async function preAccept(
       result: outcome.kind,
       documentNumber: 'document' in outcome ? outcome.document.number : null,
     });
-    await tx.flush();
     return outcome;
   });
 }
@@ -400,7 +397,6 @@ export async function decideImmediate(
       approved: decision.approve,
       documentNumber: document.number,
     });
-    await tx.flush();
     return { kind: 'immediate_decided', hallCase, document, approved: decision.approve };
   });
 }

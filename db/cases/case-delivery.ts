@@ -90,7 +90,6 @@ export async function chooseDelivery(
     recordEvent(tx, hallCase, who, 'delivery_chosen', { method: [from, choice.method] });
     // A result already waiting at the window goes out by the new method at once.
     if (delivery.status !== 'awaiting_result') await release(tx, hallCase, delivery);
-    await tx.flush();
     return hallCase;
   });
 }
@@ -212,7 +211,6 @@ export async function handOverResult(
       signature: [null, signature.sha256],
     });
     emitOutbox(tx, 'delivery.delivered', hallCase.id, { caseNumber: hallCase.number, method: 'pickup' });
-    await tx.flush();
     return hallCase;
   });
 }

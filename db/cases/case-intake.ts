@@ -340,7 +340,6 @@ export async function registerCase(
       channel: input.channel,
       hallCode: hall.code,
     });
-    await tx.flush();
     return hallCase;
   });
 }
@@ -412,7 +411,6 @@ export async function presentMaterials(
         materialCodes: hallCase.commitment!.materialCodes,
       });
     }
-    await tx.flush();
     return hallCase;
   });
 }
