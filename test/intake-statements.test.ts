@@ -56,8 +56,8 @@ describe('front-desk intake through the API', () => {
     // event, notice, case update (version-checked). The SQL script writes 15 without reading.
     expect(register).toHaveLength(7);
     expect(accept).toHaveLength(6);
-    expect(register[0]).toMatch(/from hall h/);
-    expect(accept[0]).toMatch(/from hall_case c/);
+    expect(register[0]).toMatch(/hub_intake_graph/);
+    expect(accept[0]).toMatch(/hub_case_graph/);
     expect(
       accept.filter((sql) => /from "(case_event|case_document|case_department_task)"/.test(sql)),
     ).toEqual([]);

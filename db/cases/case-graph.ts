@@ -22,7 +22,9 @@ import type { HubEntityManager } from '../orm.ts';
  * The entity graphs the front desk's changes start from, read in one statement each as rows of their
  * own tables (`row_to_json`, `json_agg`) and handed to the entity manager as managed entities: the
  * same entities, loaded collections and change tracking a `findOne` with `populate` gives, at a
- * fraction of its CPU (no query building, no merging of joined rows) and in one round trip.
+ * fraction of its CPU (no query building, no merging of joined rows) and in one round trip. The
+ * statements are the database functions `hub_case_graph` and `hub_intake_graph`
+ * (db/migrations/Migration20261126060000.ts), so PostgreSQL plans them once per connection.
  *
  * Entities the entity manager already holds are kept as they are, unsaved changes included, as a
  * `findOne` keeps them; a collection is filled only where it is not loaded yet.
@@ -50,18 +52,6 @@ function loaded<T extends object>(collection: Collection<T>, items: () => T[]): 
   (collection as unknown as { hydrate(items: T[], forcePropagate?: boolean): void }).hydrate(items(), true);
 }
 
-/** An item with its departments (in the item's order) and its current checklist version. */
-const ITEM_COLUMNS = `
-  (select row_to_json(i) from service_item i where i.code = $item) as item,
-  (select coalesce(json_agg(d order by sd.id), '[]') from service_item_department sd
-     join department d on d.code = sd.department_code where sd.service_item_code = $item) as departments`;
-
-/** Item versions by id (`$versions`: a subquery of ids) with their checklists, in position order. */
-const VERSION_COLUMNS = `
-  (select coalesce(json_agg(v), '[]') from service_item_version v where v.id in ($versions)) as versions,
-  (select coalesce(json_agg(m order by m.position), '[]') from checklist_material m
-     where m.item_version_id in ($versions)) as checklist`;
-
 interface ItemRows {
   item: Row | null;
   departments: Row[];
@@ -80,27 +70,6 @@ function itemOf(em: HubEntityManager, rows: ItemRows): ServiceItem | null {
   }
   return item;
 }
-
-const CURRENT_AND_CASE_VERSION = `
-  select c.item_version_id union select i.current_version_id from service_item i where i.code = c.item_code`;
-
-/**
- * A case with what `CASE_CORE_POPULATE` names: its item with the item's zone, departments and current
- * checklist, the checklist version it was submitted under, applicant, hall, materials (with their
- * files) and suspensions.
- */
-const CASE_GRAPH = `
-select row_to_json(c) as "case",
-  ${ITEM_COLUMNS.replaceAll('$item', 'c.item_code')},
-  (select row_to_json(z) from zone z join service_item i on i.zone_code = z.code where i.code = c.item_code) as zone,
-  ${VERSION_COLUMNS.replaceAll('$versions', CURRENT_AND_CASE_VERSION)},
-  (select row_to_json(a) from applicant a where a.id = c.applicant_id) as applicant,
-  (select row_to_json(h) from hall h where h.code = c.hall_code) as hall,
-  (select coalesce(json_agg(m order by m.position), '[]') from case_material m where m.case_id = c.id) as materials,
-  (select coalesce(json_agg(b), '[]') from blob b
-     where b.sha256 in (select m.blob_sha256 from case_material m where m.case_id = c.id)) as blobs,
-  (select coalesce(json_agg(s order by s."from"), '[]') from case_suspension s where s.case_id = c.id) as suspensions
-from hall_case c`;
 
 interface CaseGraphRow extends ItemRows {
   case: Row;
@@ -123,8 +92,10 @@ export async function loadCaseGraph(
 ): Promise<Case | null> {
   const held = 'id' in where ? em.getUnitOfWork().getById(Case, where.id) : undefined;
   if (held && helper(held).__initialized) return populateHeld(em);
-  const [column, value] = 'id' in where ? ['id', where.id] : ['number', where.number];
-  const [row] = await em.execute<CaseGraphRow[]>(`${CASE_GRAPH} where c.${column} = ?`, [value]);
+  const [row] = await em.execute<CaseGraphRow[]>('select * from hub_case_graph(?, ?)', [
+    'id' in where ? where.id : null,
+    'number' in where ? where.number : null,
+  ]);
   if (!row) return null;
   managed(em, Zone, row.zone);
   itemOf(em, row);
@@ -136,14 +107,6 @@ export async function loadCaseGraph(
   loaded(hallCase.suspensions, () => row.suspensions.map((s) => managed(em, CaseSuspension, s)));
   return hallCase;
 }
-
-/** What registering an application reads: the hall, the item (departments, current checklist) and the applicant on record. */
-const INTAKE_GRAPH = `
-select (select row_to_json(h) from hall h where h.code = ?) as hall,
-  ${ITEM_COLUMNS.replaceAll('$item', 'p.item')},
-  ${VERSION_COLUMNS.replaceAll('$versions', 'select i.current_version_id from service_item i where i.code = p.item')},
-  (select row_to_json(a) from applicant a where a.id_type = ? and a.id_number = ?) as applicant
-from (select ?::text as item) p`;
 
 interface IntakeGraphRow extends ItemRows {
   hall: Row | null;
@@ -161,11 +124,11 @@ export async function loadIntakeGraph(
   em: HubEntityManager,
   keys: { hallCode: string; itemCode: string; idType: string; idNumber: string },
 ): Promise<IntakeGraph> {
-  const [row] = await em.execute<IntakeGraphRow[]>(INTAKE_GRAPH, [
+  const [row] = await em.execute<IntakeGraphRow[]>('select * from hub_intake_graph(?, ?, ?, ?)', [
     keys.hallCode,
+    keys.itemCode,
     keys.idType,
     keys.idNumber,
-    keys.itemCode,
   ]);
   return {
     hall: row!.hall ? managed(em, Hall, row!.hall) : null,
