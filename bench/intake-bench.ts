@@ -39,6 +39,7 @@ export const INTAKE_ACCEPT = `mutation Accept($id: ID!, $v: Int!) {
 export interface IntakeSettings {
   rounds: number;
   seconds: number;
+  warmupSeconds: number;
   concurrency: number;
   databaseUrl: string;
   redisUrl: string;
@@ -316,9 +317,10 @@ export async function runIntakeBench(
       throw new Error(`an intake wrote unexpected rows: ${JSON.stringify(rowsPerCase)}`);
     }
     log(`intake: one case writes ${JSON.stringify(rowsPerCase)}`);
-    // Warm-up of both paths.
-    await closedLoop(settings.concurrency, 1, () => intakeThroughApi(url, clerkToken));
-    await closedLoop(settings.concurrency, 1, () => intakeBySql(pool, templates));
+    // Warm-up of both paths, long enough for a steady state (after 1 s, or 4 s, the API's first round
+    // still ran 20-30 % below the others).
+    await closedLoop(settings.concurrency, settings.warmupSeconds, () => intakeThroughApi(url, clerkToken));
+    await closedLoop(settings.concurrency, settings.warmupSeconds, () => intakeBySql(pool, templates));
 
     const api: number[] = [];
     const sql: number[] = [];
@@ -412,7 +414,7 @@ export async function runIntakeProfile(
   let profiledFrom: number;
   try {
     const { url, clerkToken } = hub.info;
-    await closedLoop(settings.concurrency, 2, () => intakeThroughApi(url, clerkToken));
+    await closedLoop(settings.concurrency, settings.warmupSeconds, () => intakeThroughApi(url, clerkToken));
     profiledFrom = Date.now() - spawnedAt;
     log(`profile: intake through our gateway for ${settings.seconds} s`);
     rate = await closedLoop(settings.concurrency, settings.seconds, () => intakeThroughApi(url, clerkToken));

@@ -66,7 +66,8 @@ const settings = {
   headlineSeconds: seconds * 2,
   latencySeconds: seconds,
   warmupSeconds: quick ? 0.5 : 1,
-  intakeSeconds: quick ? 2 : 3,
+  intakeSeconds: quick ? 2 : 5,
+  intakeWarmupSeconds: quick ? 1 : 10,
   intakeConcurrency: 4,
   pipelineJobs: quick ? 60 : 600,
   pipelinePacedRate: 20,
@@ -101,7 +102,13 @@ try {
   }
   if (!skip.has('intake')) {
     intake = await runIntakeBench(
-      { ...common, rounds, seconds: settings.intakeSeconds, concurrency: settings.intakeConcurrency },
+      {
+        ...common,
+        rounds,
+        seconds: settings.intakeSeconds,
+        warmupSeconds: settings.intakeWarmupSeconds,
+        concurrency: settings.intakeConcurrency,
+      },
       log,
     );
   }
@@ -127,6 +134,7 @@ try {
         ...common,
         rounds: 1,
         seconds: Number(opts['profile-seconds']),
+        warmupSeconds: settings.intakeWarmupSeconds,
         concurrency: settings.intakeConcurrency,
         resultsDir,
       },
