@@ -133,6 +133,9 @@ describe('a case read in one statement (case-graph)', () => {
     expect(again).toBe(held);
     expect(again.status).toBe('refused');
     expect(again.applicant.phone).toBe('13900000000');
+    const byNumber = await findCaseFor(em, CLERK, { number: held.number });
+    expect(byNumber).toBe(held);
+    expect(byNumber.status).toBe('refused');
 
     // A catalogue entity changed in this unit of work stays as changed when a case graph is read.
     const other = forkEm(db.orm);

@@ -81,6 +81,19 @@ interface CaseGraphRow extends ItemRows {
   suspensions: Row[];
 }
 
+/** The case, when this entity manager already holds it loaded (by id, or by number among those it holds). */
+function heldCase(em: HubEntityManager, where: { id: string } | { number: string }): boolean {
+  const uow = em.getUnitOfWork();
+  const held =
+    'id' in where
+      ? uow.getById(Case, where.id)
+      : uow
+          .getIdentityMap()
+          .values()
+          .find((e): e is Case => e instanceof Case && e.number === where.number);
+  return held !== undefined && helper(held).__initialized;
+}
+
 /**
  * One case with everything `CASE_CORE_POPULATE` names, or null when there is none. A case this entity
  * manager already holds is read by the ORM's own populate, which keeps what it has.
@@ -90,8 +103,7 @@ export async function loadCaseGraph(
   where: { id: string } | { number: string },
   populateHeld: (em: HubEntityManager) => Promise<Case | null>,
 ): Promise<Case | null> {
-  const held = 'id' in where ? em.getUnitOfWork().getById(Case, where.id) : undefined;
-  if (held && helper(held).__initialized) return populateHeld(em);
+  if (heldCase(em, where)) return populateHeld(em);
   const [row] = await em.execute<CaseGraphRow[]>('select * from hub_case_graph(?, ?)', [
     'id' in where ? where.id : null,
     'number' in where ? where.number : null,
