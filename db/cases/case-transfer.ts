@@ -202,46 +202,20 @@ interface TransferRow extends HeadRow {
 }
 
 /**
- * The case, its item's departments and routing, its checklist, applicant, materials and tasks in one
- * statement, as plain values: a transfer job builds packages from them and changes nothing, so no
- * entity is made (each job would otherwise hydrate some twenty-five, most of the job's own CPU).
- */
-const TRANSFER_FACTS = `
-  select c.id, c.number, c.status, c.event_count, c.audit_head, c.version, c.accepted_on, c.received_on,
-         i.code as item_code, i.name as item_name, i.kind as item_kind,
-         v.routing, v.stage_limits,
-         a.name as applicant_name, a.id_type as applicant_id_type, a.id_number as applicant_id_number,
-         coalesce((select json_agg(d.department_code order by d.id)
-                     from service_item_department d where d.service_item_code = i.code), '[]') as departments,
-         coalesce((select json_agg(json_build_object('code', m.code, 'name', m.name, 'required', m.required,
-                                                     'tolerable', m.tolerable, 'reviewPoints', m.review_points)
-                                   order by m.position)
-                     from checklist_material m where m.item_version_id = v.id), '[]') as checklist,
-         coalesce((select json_agg(json_build_object('checklistCode', cm.checklist_code,
-                                                     'failedReviewPoints', cm.failed_review_points,
-                                                     'presentedAt', cm.presented_at,
-                                                     'certificateId', cm.certificate_id,
-                                                     'medium', cm.medium, 'copies', cm.copies,
-                                                     'sha256', b.sha256, 'mediaType', b.media_type)
-                                   order by cm.position)
-                     from case_material cm left join blob b on b.sha256 = cm.blob_sha256
-                    where cm.case_id = c.id), '[]') as materials,
-         coalesce((select json_agg(json_build_object('departmentCode', t.department_code, 'status', t.status))
-                     from case_department_task t where t.case_id = c.id), '[]') as tasks
-    from hall_case c
-    join service_item i on i.code = c.item_code
-    join service_item_version v on v.id = c.item_version_id
-    join applicant a on a.id = c.applicant_id
-   where c.id = ?`;
-
-/**
  * The departments of an accepted case whose package may go out now and has not yet (re-read each
  * time, so a job run twice sends nothing twice). Parallel items: every department at once. Sequential
  * items: the next department in the item's order, once the one before approved. A case not (or no
  * longer) accepted has none.
  */
 export async function pendingTransfers(em: HubEntityManager, caseId: string): Promise<PendingTransfer[]> {
-  const [row] = await em.execute<TransferRow[]>(TRANSFER_FACTS, [caseId]);
+  // The case, its item's departments and routing, its checklist, applicant, materials and tasks in one
+  // statement (`hub_transfer_facts`, db/migrations/Migration20261126063000.ts), as plain values: a
+  // transfer job builds packages from them and changes nothing, so no entity is made (each job would
+  // otherwise hydrate some twenty-five, most of the job's own CPU).
+  const [{ facts: row } = { facts: null }] = await em.execute<{ facts: TransferRow | null }[]>(
+    'select hub_transfer_facts(?) as facts',
+    [caseId],
+  );
   if (!row || !['accepted', 'accepted_with_deficiency'].includes(row.status) || !row.accepted_on) return [];
   // An immediate item is decided at the window by the department's chief representative (R-C1):
   // its department receives no package to decide again.
@@ -303,28 +277,13 @@ export async function recordTransfer(
 const WRITE_ATTEMPTS = 5;
 
 /**
- * The handover in one statement (atomic on its own): the case's version-checked update to its new
- * audit head, the task and the timeline event, the last two only when the update found the version
- * the transfer was built from. One round trip while the case is unchanged, against six through the
- * unit of work, and no entity made: the transfer job's most frequent write. The task's unique key
- * refuses a second handover as a whole.
+ * The handover in one statement (atomic on its own; `hub_write_handover`,
+ * db/migrations/Migration20261126063000.ts): the case's version-checked update to its new audit head,
+ * the task and the timeline event, the last two only when the update found the version the transfer
+ * was built from. One round trip while the case is unchanged, against six through the unit of work,
+ * and no entity made: the transfer job's most frequent write. The task's unique key refuses a second
+ * handover as a whole.
  */
-const WRITE_HANDOVER = `
-  with moved as (
-    update hall_case set event_count = ?, audit_head = ?, version = version + 1, updated_at = ?
-     where id = ? and version = ?
-     returning id),
-  task as (
-    insert into case_department_task
-      (id, case_id, department_code, adapter, idempotency_key, status, department_ref, transferred_at,
-       decided_at, position, due_on, paper_count, supplemented_at)
-    select ?, id, ?, ?, ?, 'transferred', ?, ?, null, ?, ?, ?, ? from moved),
-  event as (
-    insert into case_event
-      (case_id, seq, at, actor_id, actor_role, type, changes, document_id, note, prev_hash, hash)
-    select id, ?, ?, ?, ?, ?, ?::jsonb, null, null, ?, ? from moved)
-  select count(*)::int as moved from moved`;
-
 async function writeTransfer(
   em: HubEntityManager,
   transfer: PendingTransfer,
@@ -362,32 +321,34 @@ async function writeTransfer(
       changes,
       { at: handedOverAt },
     );
-    const [written] = await em.execute<{ moved: number }[]>(WRITE_HANDOVER, [
-      event.seq,
-      event.hash,
-      new Date(),
-      transfer.caseId,
-      head.version,
-      randomUUID(),
-      transfer.departmentCode,
-      result.adapter,
-      transfer.pkg.idempotencyKey,
-      result.departmentRef,
-      handedOverAt,
-      transfer.position,
-      dueOn,
-      paper,
-      // Owed materials (容缺) follow when they arrive; a package sent with nothing owed is complete.
-      head.status === 'accepted_with_deficiency' ? null : handedOverAt,
-      event.seq,
-      event.at,
-      event.actorId,
-      event.actorRole,
-      event.type,
-      JSON.stringify(event.changes),
-      event.prevHash,
-      event.hash,
-    ]);
+    const [written] = await em.execute<{ moved: number }[]>(
+      `select hub_write_handover(${Array(22).fill('?').join(', ')}) as moved`,
+      [
+        transfer.caseId,
+        head.version,
+        event.seq,
+        event.hash,
+        new Date(),
+        randomUUID(),
+        transfer.departmentCode,
+        result.adapter,
+        transfer.pkg.idempotencyKey,
+        result.departmentRef,
+        handedOverAt,
+        transfer.position,
+        dueOn,
+        paper,
+        // Owed materials (容缺) follow when they arrive; a package sent with nothing owed is complete.
+        head.status === 'accepted_with_deficiency' ? null : handedOverAt,
+        event.at,
+        event.actorId,
+        event.actorRole,
+        event.type,
+        JSON.stringify(event.changes),
+        event.prevHash,
+        event.hash,
+      ],
+    );
     if (written?.moved === 1) {
       Object.assign(head, { eventCount: event.seq, auditHead: event.hash, version: head.version + 1 });
       return;
