@@ -4,12 +4,14 @@ import path from 'node:path';
 import express from 'express';
 import {
   buildSchema,
+  type DocumentNode,
+  execute,
   GraphQLError,
   type GraphQLFormattedError,
   getOperationAST,
-  graphql,
   Kind,
   parse,
+  validate,
 } from 'graphql';
 import type { RunningSimulator, SimulatorFaults, SimulatorFeedback } from '../kit/adapter-contract.ts';
 import { listenOnLoopback } from '../kit/simulator-server.ts';
@@ -633,21 +635,37 @@ export async function startRealEstateSimulator(
     supplyRegistrationMaterials,
   };
 
+  /**
+   * Each distinct document is parsed and validated once, as GraphQL servers keep their documents
+   * (a syntax or validation error is kept too: the same text always fails the same way).
+   */
+  const documents = new Map<string, { document: DocumentNode | null; errors: readonly GraphQLError[] }>();
+  function prepare(query: string) {
+    let prepared = documents.get(query);
+    if (!prepared) {
+      try {
+        const document = parse(query);
+        prepared = { document, errors: validate(schema, document) };
+      } catch (error) {
+        prepared = { document: null, errors: [error as GraphQLError] };
+      }
+      if (documents.size >= 500) documents.delete(documents.keys().next().value as string);
+      documents.set(query, prepared);
+    }
+    return prepared;
+  }
+
   /** Counts a request per root field, e.g. `query registrationsByCaseRefs`, so tests can see batching. */
   function count(query: unknown, operationName: unknown) {
     let keys = ['unreadable'];
-    try {
-      const operation = getOperationAST(
-        parse(String(query)),
-        typeof operationName === 'string' ? operationName : undefined,
+    const document = typeof query === 'string' ? prepare(query).document : null;
+    const operation = document
+      ? getOperationAST(document, typeof operationName === 'string' ? operationName : undefined)
+      : null;
+    if (operation) {
+      keys = operation.selectionSet.selections.flatMap((s) =>
+        s.kind === Kind.FIELD ? [`${operation.operation} ${s.name.value}`] : [],
       );
-      if (operation) {
-        keys = operation.selectionSet.selections.flatMap((s) =>
-          s.kind === Kind.FIELD ? [`${operation.operation} ${s.name.value}`] : [],
-        );
-      }
-    } catch {
-      // counted as unreadable
     }
     for (const key of keys) calls[key] = (calls[key] ?? 0) + 1;
   }
@@ -678,15 +696,19 @@ export async function startRealEstateSimulator(
       res.status(400).json({ errors: [{ message: 'the body must be JSON with a `query` string' }] });
       return;
     }
-    const result = await graphql({
-      schema,
-      source: body.query,
-      rootValue,
-      ...(body.variables && typeof body.variables === 'object'
-        ? { variableValues: body.variables as Record<string, unknown> }
-        : {}),
-      ...(typeof body.operationName === 'string' ? { operationName: body.operationName } : {}),
-    });
+    const prepared = prepare(body.query);
+    const result =
+      prepared.document && prepared.errors.length === 0
+        ? await execute({
+            schema,
+            document: prepared.document,
+            rootValue,
+            ...(body.variables && typeof body.variables === 'object'
+              ? { variableValues: body.variables as Record<string, unknown> }
+              : {}),
+            ...(typeof body.operationName === 'string' ? { operationName: body.operationName } : {}),
+          })
+        : { errors: prepared.errors };
     const errors: GraphQLFormattedError[] = (result.errors ?? []).map((e) => e.toJSON());
     // No `data` at all: the request could not run (syntax, unknown field, variables) — a request error.
     const requestError = !('data' in result);
