@@ -32,6 +32,7 @@ import { createErrorFormatter } from './errors.ts';
 import { graphiqlRouter } from './graphiql.ts';
 import { graphqlRoute } from './graphql-route.ts';
 import { healthRouter } from './health.ts';
+import { loadPersistedDocuments, persistedDocumentsRoute } from './persisted-documents.ts';
 import { planningGateway } from './plan/plan-executor.ts';
 import { queueDashboardRouter } from './queue-dashboard.ts';
 import { RequestContext } from './request-context.ts';
@@ -74,6 +75,16 @@ export async function startGateway(
   const adapters = deps.adapters ?? [];
   const schema = await stitchGatewaySchema(deps.subschemas ?? gatewaySubschemas(adapters));
   const certificates = deps.certificates ?? loadCertificateSetup({ ...config, NODE_ENV: 'development' });
+  const persisted =
+    config.GRAPHQL_PERSISTED_DOCUMENTS.length > 0
+      ? loadPersistedDocuments(config.GRAPHQL_PERSISTED_DOCUMENTS, schema)
+      : null;
+  const persistedOnly = config.GRAPHQL_PERSISTED_ONLY === 'true';
+  if (persisted)
+    logger.info(
+      { documents: persisted.byId.size, files: persisted.files, only: persistedOnly },
+      'persisted documents loaded',
+    );
 
   const app = express();
   app.disable('x-powered-by');
@@ -119,6 +130,9 @@ export async function startGateway(
     stringifyResult: (result) => JSON.stringify(result),
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
+    // Where only persisted documents may run, no client may register one of its own through Apollo's
+    // automatic persisted queries.
+    ...(persistedOnly ? { persistedQueries: false as const } : {}),
     // The entry point owns signals: it stops workers, the gateway and connections in order.
     stopOnTerminationSignals: false,
     csrfPrevention: true,
@@ -145,6 +159,7 @@ export async function startGateway(
   app.use(
     '/graphql',
     express.json({ limit: config.GRAPHQL_BODY_LIMIT }),
+    ...(persisted ? [persistedDocumentsRoute(persisted, { only: persistedOnly })] : []),
     graphqlRoute(apollo, async ({ req, res }) => {
       let actor: HubContext['actor'];
       try {

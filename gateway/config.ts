@@ -30,6 +30,21 @@ export const configSchema = baseConfigSchema.extend({
    * stitching, as a way back should a plan ever answer differently.
    */
   GATEWAY_PLANNER: z.enum(['on', 'off']).default('on'),
+  /**
+   * Persisted documents: manifest files (comma-separated paths), each `{ "<sha256>": "<document>" }`
+   * or an Apollo persisted query manifest. Clients may then send a `documentId` instead of the text.
+   */
+  GRAPHQL_PERSISTED_DOCUMENTS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean),
+    ),
+  /** `true`: only persisted documents run (a safelist); needs GRAPHQL_PERSISTED_DOCUMENTS. */
+  GRAPHQL_PERSISTED_ONLY: z.enum(['true', 'false']).default('false'),
 });
 
 export type HubConfig = z.infer<typeof configSchema>;
@@ -39,6 +54,11 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
   if (config.NODE_ENV === 'production' && !config.AUTH_JWKS) {
     throw new ConfigError([
       'AUTH_JWKS: required in production (the public JSON Web Key Set that verifies bearer tokens)',
+    ]);
+  }
+  if (config.GRAPHQL_PERSISTED_ONLY === 'true' && config.GRAPHQL_PERSISTED_DOCUMENTS.length === 0) {
+    throw new ConfigError([
+      'GRAPHQL_PERSISTED_ONLY: needs GRAPHQL_PERSISTED_DOCUMENTS (the manifests of the documents that may run)',
     ]);
   }
   return config;
