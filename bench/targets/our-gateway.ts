@@ -22,7 +22,8 @@ import { benchContributions } from '../subgraphs/bench-subschemas.ts';
  * recorded in the database, as the hub process records them.
  *
  * Environment: BENCH_DATABASE_URL (a prepared database), BENCH_REDIS_URL; BENCH_MEMORY_EVERY_MS makes
- * it print its memory use (`BENCH_MEMORY {json}` lines) for the soak.
+ * it print its memory use (`BENCH_MEMORY {json}` lines) for the soak; BENCH_PERSISTED_DOCUMENTS, a
+ * manifest of persisted documents (GRAPHQL_PERSISTED_DOCUMENTS).
  */
 const args = process.argv.slice(2);
 const subgraphUrls = args[0] === '--subgraphs' ? (JSON.parse(args[1]!) as Record<string, string>) : null;
@@ -37,6 +38,7 @@ const config = loadConfig({
   QUEUE_PREFIX: `bench-${process.pid}`,
   DATA_DIR: dataDir,
   LOG_LEVEL: 'warn',
+  GRAPHQL_PERSISTED_DOCUMENTS: process.env.BENCH_PERSISTED_DOCUMENTS,
 });
 const logger = createLogger(config.LOG_LEVEL);
 const orm = await connectDatabase({ url: config.DATABASE_URL, dataDir });
