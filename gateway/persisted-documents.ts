@@ -67,8 +67,9 @@ export function loadPersistedDocuments(files: readonly string[], schema: GraphQL
         problems.push(`${at}: an id is the SHA-256 of the document, 64 lowercase hex digits`);
         continue;
       }
-      if (sha256(text) !== id) {
-        problems.push(`${at}: the id is not the SHA-256 of the document (it is ${sha256(text)})`);
+      const hash = sha256(text);
+      if (hash !== id) {
+        problems.push(`${at}: the id is not the SHA-256 of the document (it is ${hash})`);
         continue;
       }
       try {
@@ -166,8 +167,11 @@ export function persistedDocumentsRoute(
         try {
           body.extensions = JSON.parse(ext) as GraphQLBody['extensions'];
         } catch {
-          // Apollo answers an unreadable `extensions` itself.
-          return next();
+          // Apollo answers an unreadable `extensions` itself, but where only registered documents may
+          // run, a request this step cannot read goes no further.
+          if (!options.only) return next();
+          refuse(res, 'BAD_REQUEST', 'the `extensions` parameter is not JSON');
+          return;
         }
       }
       const outcome = resolve(body, res);
@@ -181,8 +185,13 @@ export function persistedDocumentsRoute(
       return next();
     }
     const body = req.body as unknown;
-    // Apollo answers a body that is not a JSON object itself.
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return next();
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      // Apollo answers a body that is not a JSON object itself; where only registered documents may
+      // run, such a request goes no further.
+      if (!options.only) return next();
+      refuse(res, 'BAD_REQUEST', 'the request body is not a JSON object with a documentId');
+      return;
+    }
     if (resolve(body as GraphQLBody, res) !== 'refused') next();
   };
 }

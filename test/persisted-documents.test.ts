@@ -131,6 +131,20 @@ describe('persisted documents', () => {
       headers: { 'apollo-require-preflight': 'true' },
     });
     expect(get.status).toBe(400);
+    // What this step cannot read goes no further either.
+    const unreadable = await fetch(
+      `${only.url}/graphql?query=${encodeURIComponent(text)}&extensions=%7Bnot`,
+      {
+        headers: { 'apollo-require-preflight': 'true' },
+      },
+    );
+    expect(unreadable.status).toBe(400);
+    expect(((await unreadable.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(
+      /`extensions` parameter is not JSON/,
+    );
+    const batch = await post(only, [{ documentId: sha256(ZONES) }]);
+    expect(batch.status).toBe(400);
+    expect(batch.body.errors![0]!.message).toMatch(/not a JSON object with a documentId/);
     // A registered document runs, by its id or by its very text.
     expect((await post(only, { documentId: sha256(ZONES) })).status).toBe(200);
     expect((await post(only, { query: ZONES })).status).toBe(200);
